@@ -1,0 +1,3 @@
+from dsat.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reading and writing question banks. Imports the domain only."""

@@ -1,0 +1,57 @@
+"""YAML reading with positions: fast load first, node positions only when an error needs one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlSyntaxError(ValueError):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def load(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlSyntaxError(line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(1, f"YAML syntax error: {exc}") from None
+
+
+class Positions:
+    """Line numbers of the values in a YAML document, addressed by a key/index path."""
+
+    def __init__(self, text: str):
+        self.root = yaml.compose(text, Loader=_Loader)
+
+    def line(self, path: Sequence[str | int]) -> int:
+        """The line of the deepest node along `path` (1-based)."""
+        node = self.root
+        if node is None:
+            return 1
+        best = node.start_mark.line + 1
+        for step in path:
+            nxt = None
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(step):
+                        nxt = v if not isinstance(v, yaml.ScalarNode) or v.value else k
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if 0 <= step < len(node.value):
+                    nxt = node.value[step]
+            if nxt is None:
+                break
+            node = nxt
+            best = node.start_mark.line + 1
+        return best

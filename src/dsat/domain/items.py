@@ -1,0 +1,213 @@
+"""Test items: one pydantic model per item type, joined in a union discriminated by `type`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+
+from dsat.domain.text import LocalizedText, NonEmptyStr
+
+ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", max_length=80)]
+OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", max_length=20)]
+
+ITEM_TYPES = (
+    "single",
+    "multiple",
+    "true_false",
+    "short_answer",
+    "numerical",
+    "matching",
+    "ordering",
+    "self_rating",
+)
+EPS = 1e-9
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Model):
+    id: OptionId
+    text: LocalizedText
+    fraction: Annotated[float, Field(ge=-1, le=1)] | None = None
+
+
+class _ItemBase(_Model):
+    id: ItemId
+    competency: NonEmptyStr
+    level: Annotated[int, Field(ge=1, le=8)]
+    stem: LocalizedText
+    explanation: LocalizedText
+    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+    tags: tuple[NonEmptyStr, ...] = ()
+
+    @property
+    def scored(self) -> bool:
+        return True
+
+    def content_hash(self) -> str:
+        """A stable hash of everything the item says; a changed hash means a new version."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_options(options: list[Option]) -> None:
+    ids = [o.id for o in options]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"options: duplicate option id {', '.join(dupes)}")
+
+
+class SingleChoiceItem(_ItemBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2, max_length=26)
+    key: OptionId
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _key_in_options(self) -> SingleChoiceItem:
+        _check_options(self.options)
+        if self.key not in {o.id for o in self.options}:
+            raise ValueError(f"key: {self.key!r} is not among the option ids")
+        if any(o.fraction is not None for o in self.options):
+            raise ValueError("options: fraction is only for type 'multiple'")
+        return self
+
+
+class MultipleChoiceItem(_ItemBase):
+    """Several options may be right. Each pick adds its fraction; the total is floored at 0.
+
+    By default each right option is worth 1/len(key) and each wrong pick costs
+    1/(number of wrong options), so picking every option scores 0. An option's `fraction`
+    overrides its default (Moodle-style); the positive fractions must add up to 1.
+    """
+
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2, max_length=26)
+    key: list[OptionId] = Field(min_length=1)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _fractions_consistent(self) -> MultipleChoiceItem:
+        _check_options(self.options)
+        option_ids = {o.id for o in self.options}
+        for k in self.key:
+            if k not in option_ids:
+                raise ValueError(f"key: {k!r} is not among the option ids")
+        if len(set(self.key)) != len(self.key):
+            raise ValueError("key: an option is listed twice")
+        fractions = self.fractions()
+        for oid, frac in fractions.items():
+            if oid in self.key and frac <= 0:
+                raise ValueError(f"options: right option {oid!r} must have a positive fraction")
+            if oid not in self.key and frac > 0:
+                raise ValueError(f"options: wrong option {oid!r} must not have a positive fraction")
+        total = sum(f for f in fractions.values() if f > 0)
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"options: positive fractions add up to {total:g}, not 1")
+        return self
+
+    def fractions(self) -> dict[str, float]:
+        wrong = [o for o in self.options if o.id not in self.key]
+        out: dict[str, float] = {}
+        for o in self.options:
+            if o.fraction is not None:
+                out[o.id] = o.fraction
+            elif o.id in self.key:
+                out[o.id] = 1 / len(self.key)
+            else:
+                out[o.id] = -1 / len(wrong)
+        return out
+
+
+class TrueFalseItem(_ItemBase):
+    type: Literal["true_false"]
+    key: bool
+
+
+class MatchRules(_Model):
+    """How a typed answer is compared with the accepted ones."""
+
+    case_sensitive: bool = False
+    ignore_diacritics: bool = False
+    collapse_whitespace: bool = True
+
+
+class ShortAnswerItem(_ItemBase):
+    type: Literal["short_answer"]
+    answers: list[NonEmptyStr] = Field(min_length=1)
+    match: MatchRules = MatchRules()
+
+
+class NumericalItem(_ItemBase):
+    type: Literal["numerical"]
+    answer: float
+    tolerance: float = 0.0
+    unit: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _tolerance_not_negative(self) -> NumericalItem:
+        if self.tolerance < 0:
+            raise ValueError(f"tolerance: must not be negative (got {self.tolerance:g})")
+        return self
+
+
+class Pair(_Model):
+    left: LocalizedText
+    right: LocalizedText
+
+
+class MatchingItem(_ItemBase):
+    """Match each left entry to a right entry; rights are the pairs' plus distractors.
+
+    Left i's right answer is right i; distractors follow the pairs' rights. Score is the
+    share of lefts matched correctly.
+    """
+
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2, max_length=12)
+    distractors: list[LocalizedText] = Field(default_factory=list, max_length=6)
+
+    def rights(self) -> list[LocalizedText]:
+        return [p.right for p in self.pairs] + list(self.distractors)
+
+
+class OrderingItem(_ItemBase):
+    """Put steps in order. `partial`: share of steps in their right place."""
+
+    type: Literal["ordering"]
+    steps: list[LocalizedText] = Field(min_length=2, max_length=9)
+    scoring: Literal["partial", "all_or_nothing"] = "partial"
+
+
+class SelfRatingItem(_ItemBase):
+    """A statement rated on the framework's scale. Not scored as knowledge."""
+
+    type: Literal["self_rating"]
+    explanation: LocalizedText | None = None  # type: ignore[assignment]
+
+    @property
+    def scored(self) -> bool:
+        return False
+
+
+Item = Annotated[
+    SingleChoiceItem
+    | MultipleChoiceItem
+    | TrueFalseItem
+    | ShortAnswerItem
+    | NumericalItem
+    | MatchingItem
+    | OrderingItem
+    | SelfRatingItem,
+    Field(discriminator="type"),
+]
+ITEM_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item)
+
+
+def item_from_json(data: str | bytes) -> Item:
+    return ITEM_ADAPTER.validate_json(data)

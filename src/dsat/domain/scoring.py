@@ -1,0 +1,126 @@
+"""Answers and scoring: one pure function per item type, each giving a fraction in [0, 1].
+
+Answer shapes, always in terms of the item's own (unshuffled) ids and indices:
+single: option id; multiple: list of option ids; true_false: bool; short_answer and
+numerical: the text as typed; matching: for each left i, the index of the chosen right or
+None; ordering: step indices in the order given; self_rating: step index on the scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsat.domain.items import (
+    MatchingItem,
+    MultipleChoiceItem,
+    NumericalItem,
+    OrderingItem,
+    SelfRatingItem,
+    ShortAnswerItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+)
+from dsat.domain.text import normalise, parse_number
+
+Answer = Any  # the shapes above; checked by check_answer
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its item (wrong shape, unknown option, ...)."""
+
+
+def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
+    """Return the answer in canonical form, or raise AnswerError."""
+    if answer is None:
+        return None
+    match item:
+        case SingleChoiceItem():
+            if answer not in {o.id for o in item.options}:
+                raise AnswerError(f"unknown option {answer!r}")
+            return answer
+        case MultipleChoiceItem():
+            if not isinstance(answer, list | tuple):
+                raise AnswerError("expected a list of options")
+            ids = {o.id for o in item.options}
+            bad = [a for a in answer if a not in ids]
+            if bad:
+                raise AnswerError(f"unknown option {bad[0]!r}")
+            order = [o.id for o in item.options]
+            return sorted(set(answer), key=order.index)
+        case TrueFalseItem():
+            if not isinstance(answer, bool):
+                raise AnswerError("expected true or false")
+            return answer
+        case ShortAnswerItem() | NumericalItem():
+            if not isinstance(answer, str):
+                raise AnswerError("expected text")
+            if len(answer) > 2000:
+                raise AnswerError("answer longer than 2000 characters")
+            return answer
+        case MatchingItem():
+            n_rights = len(item.rights())
+            if not isinstance(answer, list | tuple) or len(answer) != len(item.pairs):
+                raise AnswerError(f"expected {len(item.pairs)} matches")
+            for a in answer:
+                if a is not None and (not isinstance(a, int) or not 0 <= a < n_rights):
+                    raise AnswerError(f"no right-hand entry {a!r}")
+            return list(answer)
+        case OrderingItem():
+            if not isinstance(answer, list | tuple) or sorted(answer) != list(
+                range(len(item.steps))
+            ):
+                raise AnswerError("expected every step exactly once")
+            return list(answer)
+        case SelfRatingItem():
+            if isinstance(answer, bool) or not isinstance(answer, int):
+                raise AnswerError("expected a step of the scale")
+            if not 0 <= answer < scale_size:
+                raise AnswerError(f"no step {answer} on the scale")
+            return answer
+    raise AnswerError(f"unsupported item type {type(item).__name__}")
+
+
+def is_answered(answer: Answer) -> bool:
+    if answer is None:
+        return False
+    if isinstance(answer, str):
+        return bool(answer.strip())
+    if isinstance(answer, list):
+        return any(a is not None for a in answer)
+    return True
+
+
+def score_fraction(item: Any, answer: Answer) -> float:
+    """The share of the item's weight an answer earns, in [0, 1]. Unanswered earns 0."""
+    if not is_answered(answer):
+        return 0.0
+    match item:
+        case SingleChoiceItem():
+            return 1.0 if answer == item.key else 0.0
+        case MultipleChoiceItem():
+            fractions = item.fractions()
+            total = sum(fractions[a] for a in set(answer))
+            return min(1.0, max(0.0, round(total, 9)))
+        case TrueFalseItem():
+            return 1.0 if answer is item.key else 0.0
+        case ShortAnswerItem():
+            rules = item.match.model_dump()
+            given = normalise(answer, **rules)
+            return 1.0 if any(given == normalise(a, **rules) for a in item.answers) else 0.0
+        case NumericalItem():
+            value = parse_number(answer)
+            if value is None:
+                return 0.0
+            slack = 1e-9 * max(1.0, abs(item.answer))
+            return 1.0 if abs(value - item.answer) <= item.tolerance + slack else 0.0
+        case MatchingItem():
+            right = sum(1 for i, a in enumerate(answer) if a == i)
+            return right / len(item.pairs)
+        case OrderingItem():
+            in_place = sum(1 for i, a in enumerate(answer) if a == i)
+            if item.scoring == "all_or_nothing":
+                return 1.0 if in_place == len(item.steps) else 0.0
+            return in_place / len(item.steps)
+        case SelfRatingItem():
+            return 0.0
+    raise AnswerError(f"unsupported item type {type(item).__name__}")

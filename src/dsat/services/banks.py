@@ -1,0 +1,102 @@
+"""Bank use cases: validate, import, list, schema; and the shipped bank on first run."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from pydantic import BaseModel, ConfigDict
+
+from dsat.banks.errors import display_path
+from dsat.banks.native import LoadedBank, load_bank, read_framework
+from dsat.domain.framework import Framework
+from dsat.domain.items import Item
+from dsat.domain.text import LocalizedText
+from dsat.services.clock import Clock, system_clock
+from dsat.store import catalogue
+from dsat.store.db import now_iso, transaction
+
+
+def shipped_bank_dir() -> Path:
+    """The question bank that ships with dsat: in the package, or beside the source tree."""
+    packaged = Path(__file__).resolve().parent.parent / "question_banks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "question_banks"
+
+
+def default_framework(db: sqlite_utils.Database | None) -> Framework | None:
+    """The framework in the database, else the shipped one."""
+    if db is not None:
+        fw = catalogue.load_framework(db)
+        if fw is not None:
+            return fw
+    path = shipped_bank_dir() / "framework.yaml"
+    return read_framework(path)[0] if path.exists() else None
+
+
+def validate(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> LoadedBank:
+    """Raise BankError listing every issue, or return the validated bank."""
+    return load_bank(paths, default_framework(db))
+
+
+def import_bank(
+    db: sqlite_utils.Database,
+    paths: Sequence[Path],
+    *,
+    imported_by: str | None = None,
+    clock: Clock = system_clock,
+) -> catalogue.ImportSummary:
+    """Validate everything, then write all of it in one transaction, or nothing."""
+    loaded = validate(paths, db)
+    by = imported_by or getpass.getuser()
+    now = now_iso(clock())
+    summary = catalogue.ImportSummary()
+    with transaction(db):
+        if loaded.framework_path is not None:
+            summary.framework_updated = catalogue.save_framework(
+                db, loaded.framework, loaded.framework_sha256, now
+            )
+        latest = catalogue.latest_versions(db)
+        for f in loaded.files:
+            summary.files.append(
+                catalogue.import_file(
+                    db,
+                    loaded.framework,
+                    display_path(f.path),
+                    f.sha256,
+                    f.items,
+                    by,
+                    now,
+                    latest,
+                )
+            )
+    return summary
+
+
+def ensure_bank(db: sqlite_utils.Database, clock: Clock = system_clock) -> bool:
+    """On first run (no items at all), import the shipped bank. True when it did."""
+    if catalogue.bank_count(db) > 0:
+        return False
+    import_bank(db, [shipped_bank_dir()], imported_by="dsat", clock=clock)
+    return True
+
+
+def list_items(db: sqlite_utils.Database, include_retired: bool = False) -> list[dict[str, Any]]:
+    return catalogue.list_items(db, include_retired)
+
+
+class BankFileSchema(BaseModel):
+    """A dsat question bank file (YAML). The framework lives in its own file."""
+
+    model_config = ConfigDict(extra="forbid", title="dsat question bank")
+    title: LocalizedText | None = None
+    items: list[Item]
+
+
+def bank_schema() -> str:
+    return json.dumps(BankFileSchema.model_json_schema(), indent=2, ensure_ascii=False)

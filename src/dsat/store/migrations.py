@@ -1,0 +1,101 @@
+"""Versioned schema migrations. Each runs once; running them again changes nothing."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE frameworks (
+            id TEXT PRIMARY KEY, version TEXT NOT NULL, sha256 TEXT, data TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE areas (
+            framework_id TEXT NOT NULL REFERENCES frameworks(id), id TEXT NOT NULL,
+            position INTEGER NOT NULL, name_vi TEXT NOT NULL, name_en TEXT NOT NULL,
+            PRIMARY KEY (framework_id, id)
+        );
+        CREATE TABLE competencies (
+            framework_id TEXT NOT NULL REFERENCES frameworks(id), id TEXT NOT NULL,
+            area_id TEXT NOT NULL, position INTEGER NOT NULL,
+            name_vi TEXT NOT NULL, name_en TEXT NOT NULL,
+            PRIMARY KEY (framework_id, id)
+        );
+        CREATE TABLE banks (
+            id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL, imported_by TEXT NOT NULL,
+            added INTEGER NOT NULL, changed INTEGER NOT NULL, retired INTEGER NOT NULL
+        );
+        CREATE INDEX banks_path ON banks(path, id);
+        CREATE TABLE items (
+            item_id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL,
+            competency_id TEXT NOT NULL, area_id TEXT, level INTEGER NOT NULL,
+            type TEXT NOT NULL, languages TEXT NOT NULL, data TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+            source TEXT NOT NULL, bank_id INTEGER REFERENCES banks(id),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (item_id, version)
+        );
+        CREATE INDEX items_active ON items(status, competency_id);
+        CREATE INDEX items_source ON items(source, status);
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES units(id)
+        );
+        CREATE TABLE candidates (
+            employee_id TEXT PRIMARY KEY, full_name TEXT NOT NULL,
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE attempts (
+            id TEXT PRIMARY KEY,
+            employee_id TEXT NOT NULL REFERENCES candidates(employee_id),
+            framework_id TEXT NOT NULL, scope_kind TEXT NOT NULL, scope_id TEXT NOT NULL,
+            form_seed INTEGER NOT NULL, lang TEXT NOT NULL,
+            started_at TEXT NOT NULL, deadline TEXT NOT NULL, submitted_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'submitted', 'expired')),
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX attempts_candidate ON attempts(employee_id, status, started_at);
+        CREATE TABLE responses (
+            attempt_id TEXT NOT NULL REFERENCES attempts(id), position INTEGER NOT NULL,
+            item_id TEXT NOT NULL, item_version INTEGER NOT NULL,
+            competency_id TEXT NOT NULL, presentation TEXT,
+            answer TEXT, answered_at TEXT, flagged INTEGER NOT NULL DEFAULT 0,
+            score REAL, max_score REAL,
+            PRIMARY KEY (attempt_id, position),
+            FOREIGN KEY (item_id, item_version) REFERENCES items(item_id, version)
+        );
+        CREATE TABLE results (
+            attempt_id TEXT NOT NULL REFERENCES attempts(id), competency_id TEXT NOT NULL,
+            raw REAL NOT NULL, max REAL NOT NULL, percent REAL NOT NULL, band TEXT NOT NULL,
+            proficient INTEGER NOT NULL, self_band TEXT,
+            PRIMARY KEY (attempt_id, competency_id)
+        );
+        CREATE INDEX results_competency ON results(competency_id, band);
+        """,
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations inside the caller's transaction; returns the new version."""
+    version = current_version(db)
+    for number, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.conn.execute(statement)
+        db.conn.execute(f"PRAGMA user_version = {number}")
+        version = number
+    return version
