@@ -47,9 +47,12 @@ class Positions:
                     if isinstance(k, yaml.ScalarNode) and k.value == str(step):
                         nxt = v if not isinstance(v, yaml.ScalarNode) or v.value else k
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                if 0 <= step < len(node.value):
-                    nxt = node.value[step]
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                nxt = node.value[step]
             if nxt is None:
                 break
             node = nxt
