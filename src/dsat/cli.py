@@ -59,8 +59,10 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, invoke_without_command=True)
 @click.version_option(package_name="dsat")
+@click.option("--lang", type=LANG, default=None, help="Language of the app (default vi).")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, lang: str | None, db: Path | None) -> None:
     """dsat: digital skills assessment and test engine.
 
     With no command, opens the test-taking app (same as `dsat take`).
@@ -71,7 +73,7 @@ def main(ctx: click.Context) -> None:
         dsat bank validate question_banks/
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(take)
+        ctx.invoke(take, lang=lang, db=db)
 
 
 @main.command()

@@ -64,7 +64,7 @@ def _check_options(options: list[Option]) -> None:
 
 class SingleChoiceItem(_ItemBase):
     type: Literal["single"]
-    options: list[Option] = Field(min_length=2, max_length=26)
+    options: list[Option] = Field(min_length=2, max_length=9)
     key: OptionId
     shuffle: bool = True
 
@@ -87,7 +87,7 @@ class MultipleChoiceItem(_ItemBase):
     """
 
     type: Literal["multiple"]
-    options: list[Option] = Field(min_length=2, max_length=26)
+    options: list[Option] = Field(min_length=2, max_length=9)
     key: list[OptionId] = Field(min_length=1)
     shuffle: bool = True
 
@@ -169,8 +169,14 @@ class MatchingItem(_ItemBase):
     """
 
     type: Literal["matching"]
-    pairs: list[Pair] = Field(min_length=2, max_length=12)
-    distractors: list[LocalizedText] = Field(default_factory=list, max_length=6)
+    pairs: list[Pair] = Field(min_length=2, max_length=9)
+    distractors: list[LocalizedText] = Field(default_factory=list, max_length=7)
+
+    @model_validator(mode="after")
+    def _fits_keys(self) -> MatchingItem:
+        if len(self.pairs) + len(self.distractors) > 9:
+            raise ValueError("distractors: pairs and distractors together must be at most 9")
+        return self
 
     def rights(self) -> list[LocalizedText]:
         return [p.right for p in self.pairs] + list(self.distractors)

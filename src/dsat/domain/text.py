@@ -28,6 +28,7 @@ class LocalizedText(BaseModel):
 
 
 _SPACES = re.compile(r"\s+")
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$")
 
 
 def strip_diacritics(text: str) -> str:
@@ -53,13 +54,18 @@ def normalise(
 def parse_number(raw: str) -> float | None:
     """Read a number as people type it: '3.5', '3,5', '1.234,5', '1,234.5', ' 42 '.
 
-    Where both separators appear, the last one is the decimal mark; a lone comma is a
-    decimal comma (the Vietnamese convention). Returns None when the text is no number.
+    Digits grouped by threes with one kind of separator are thousands ('10.000' and
+    '10,000' are ten thousand, as Vietnamese and English write them). Otherwise, where both
+    separators appear the last one is the decimal mark, and a lone comma is a decimal comma.
+    Returns None when the text is no number.
     """
     s = raw.strip().replace(" ", "").replace("\u00a0", "")
     if not s:
         return None
-    if "," in s and "." in s:
+    grouped = _GROUPED.match(s)
+    if grouped:
+        s = s.replace(grouped.group(1), "")
+    elif "," in s and "." in s:
         if s.rfind(",") > s.rfind("."):
             s = s.replace(".", "").replace(",", ".")
         else:

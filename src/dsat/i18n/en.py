@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     "question.hint.choice": "Press 1–{n} or a letter to choose, Enter to confirm and go on.",
     "question.hint.multi": "Press 1–{n} or a letter to tick or untick, Enter to confirm.",
     "question.hint.text": "Type your answer, Enter to confirm. PgUp/PgDn move between items.",
+    "question.hint.number": "Type a number, e.g. 10000, 10,000 or 3.5; Enter to confirm. "
+    "PgUp/PgDn move between items.",
     "question.hint.matching": "↑/↓ pick a line, then a letter for its match. Enter confirms.",
     "question.hint.ordering": "Press the numbers in the right order; Backspace undoes. "
     "Enter confirms.",
@@ -58,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "question.type.ordering": "Put these in the right order",
     "question.type.self_rating": "Self-assessment: how well can you do this? (not scored)",
     "question.answer_placeholder": "Your answer",
+    "question.order_incomplete": "Place every step before confirming (Backspace undoes).",
     "question.unit": "Unit: {unit}",
     "question.your_order": "Your order:",
     "question.save_failed": "Could not save your answer: {error}. It is still on screen; "
@@ -69,12 +72,14 @@ MESSAGES: dict[str, str] = {
     "review.unanswered": "not answered",
     "review.answered": "answered",
     "review.flagged": "flagged",
+    "review.status": "Status",
+    "review.item": "Item",
     "review.hint": "Enter opens an item, s submits the test.",
     # submit
     "submit.title": "Submit the test?",
     "submit.body": "You answered {answered} of {total} items. After submitting you cannot "
     "change any answer.",
-    "submit.body_unanswered": "{unanswered} items are not answered.",
+    "submit.body_unanswered": "Not answered: {unanswered}.",
     "submit.yes": "Submit",
     "submit.no": "Go back",
     # result
@@ -89,7 +94,7 @@ MESSAGES: dict[str, str] = {
     "{bands}. A result counts as proficient from {proficient} up. Items with several right "
     "answers give part credit; a wrong tick takes some back, never below 0 for the item. "
     "Self-assessment items are not scored: they show how you rate yourself.",
-    "result.disagree": "You rated yourself {self}, your measured level is {measured}.",
+    "result.disagree": "You rated yourself {own}, your measured level is {measured}.",
     "result.items": "Item by item",
     "result.your_answer": "Your answer",
     "result.right_answer": "Right answer",

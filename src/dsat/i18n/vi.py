@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     "question.hint.choice": "Bấm 1–{n} hoặc chữ cái để chọn, Enter để xác nhận và sang câu sau.",
     "question.hint.multi": "Bấm 1–{n} hoặc chữ cái để chọn/bỏ chọn, Enter để xác nhận.",
     "question.hint.text": "Gõ câu trả lời, Enter để xác nhận. PgUp/PgDn để chuyển câu.",
+    "question.hint.number": "Gõ một con số, ví dụ 10000, 10.000 hoặc 3,5; Enter để xác nhận. "
+    "PgUp/PgDn để chuyển câu.",
     "question.hint.matching": "↑/↓ chọn dòng, rồi bấm chữ cái của vế ghép. Enter để xác nhận.",
     "question.hint.ordering": "Bấm các số theo đúng thứ tự; Backspace để xoá bước cuối. "
     "Enter để xác nhận.",
@@ -58,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "question.type.ordering": "Sắp xếp theo đúng thứ tự",
     "question.type.self_rating": "Tự đánh giá: bạn làm việc này tốt đến đâu? (không tính điểm)",
     "question.answer_placeholder": "Câu trả lời của bạn",
+    "question.order_incomplete": "Hãy xếp đủ tất cả các bước rồi mới xác nhận (Backspace để xoá).",
     "question.unit": "Đơn vị: {unit}",
     "question.your_order": "Thứ tự của bạn:",
     "question.save_failed": "Chưa lưu được câu trả lời: {error}. Câu trả lời vẫn còn trên "
@@ -69,12 +72,14 @@ MESSAGES: dict[str, str] = {
     "review.unanswered": "chưa trả lời",
     "review.answered": "đã trả lời",
     "review.flagged": "đã đánh dấu",
+    "review.status": "Trạng thái",
+    "review.item": "Câu hỏi",
     "review.hint": "Enter để mở câu, s để nộp bài.",
     # submit
     "submit.title": "Nộp bài?",
     "submit.body": "Bạn đã trả lời {answered}/{total} câu. Sau khi nộp sẽ không sửa được "
     "câu trả lời nào.",
-    "submit.body_unanswered": "Còn {unanswered} câu chưa trả lời.",
+    "submit.body_unanswered": "Số câu chưa trả lời: {unanswered}.",
     "submit.yes": "Nộp bài",
     "submit.no": "Quay lại",
     # result
@@ -89,7 +94,7 @@ MESSAGES: dict[str, str] = {
     "được coi là đạt từ mức {proficient} trở lên. Câu nhiều đáp án đúng được tính điểm từng "
     "phần; chọn sai bị trừ bớt nhưng điểm của câu không dưới 0. Câu tự đánh giá không tính "
     "điểm: chúng cho biết bạn tự đánh giá mình thế nào.",
-    "result.disagree": "Bạn tự đánh giá ở mức {self}, mức đo được là {measured}.",
+    "result.disagree": "Bạn tự đánh giá ở mức {own}, mức đo được là {measured}.",
     "result.items": "Từng câu",
     "result.your_answer": "Bạn trả lời",
     "result.right_answer": "Đáp án đúng",

@@ -60,6 +60,12 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class SavedAnswer:
+    value: Any
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class AttemptState:
     attempt: Attempt
     slots: list[Slot]
@@ -223,8 +229,8 @@ class TestService:
             raise ServiceError("error.time_up")
         return attempt
 
-    def answer(self, attempt_id: str, position: int, answer: Any) -> datetime:
-        """Validate and store one answer in its own transaction; returns when it was saved."""
+    def answer(self, attempt_id: str, position: int, answer: Any) -> SavedAnswer:
+        """Validate and store one answer in its own transaction; returns what was saved."""
         with transaction(self.db):
             self._open(attempt_id)
             at = store.item_at(self.db, attempt_id, position)
@@ -241,7 +247,7 @@ class TestService:
             saved_at = self.clock()
             store.save_answer(self.db, attempt_id, position, value, saved_at)
             store.set_position(self.db, attempt_id, position)
-        return saved_at
+        return SavedAnswer(value, saved_at)
 
     def flag(self, attempt_id: str, position: int, flagged: bool) -> None:
         with transaction(self.db):

@@ -1,0 +1,118 @@
+"""The test-taking app: wires screens to the TestService. Navigation lives here only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+from textual.app import App
+from textual.binding import Binding
+
+from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.framework import Framework
+from dsat.i18n import other, t
+from dsat.services.clock import Clock, system_clock
+from dsat.services.testing import TestService
+from dsat.tui.format import date_time, duration
+from dsat.tui.screens.history import HistoryScreen
+from dsat.tui.screens.identify import IdentifyScreen
+from dsat.tui.screens.modals import Confirm
+from dsat.tui.screens.picker import PickerScreen
+from dsat.tui.screens.question import QuestionScreen
+from dsat.tui.screens.result import ResultScreen
+
+
+class DsatApp(App[None]):
+    CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("f2", "toggle_lang", show=False, priority=True)]
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        framework: Framework,
+        *,
+        lang: str = "vi",
+        seed: int | None = None,
+        clock: Clock = system_clock,
+    ):
+        super().__init__()
+        self.fw, self.lang, self.seed = framework, lang, seed
+        self.service = TestService(db, framework, clock)
+        self.candidate: Candidate | None = None
+
+    def on_mount(self) -> None:
+        self.title = t("app.title", self.lang)
+        self.push_screen(IdentifyScreen(self.service, self.service.last_candidate()))
+
+    # --- language --------------------------------------------------------------------------
+    def action_toggle_lang(self) -> None:
+        self.lang = other(self.lang)
+        self.title = t("app.title", self.lang)
+        relabel = getattr(self.screen, "relabel", None)
+        if relabel:
+            relabel()
+
+    # --- flow ------------------------------------------------------------------------------
+    def on_identify_screen_identified(self, message: IdentifyScreen.Identified) -> None:
+        self.candidate = message.candidate
+        pending = self.service.resumable(message.candidate.employee_id)
+        if pending is None:
+            self.show_picker()
+            return
+        self.push_screen(self._resume_dialog(pending), lambda yes: self._resume(pending, yes))
+
+    def _resume_dialog(self, attempt: Attempt) -> Confirm:
+        state = self.service.state(attempt.id, self.lang)
+        body = t(
+            "resume.body",
+            self.lang,
+            started=date_time(attempt.started_at),
+            answered=sum(1 for s in state.slots if s.answered),
+            total=len(state.slots),
+            left=duration(state.remaining_seconds),
+        )
+        return Confirm("resume.title", body, "resume.yes", "resume.no")
+
+    def _resume(self, attempt: Attempt, yes: bool | None) -> None:
+        if yes:
+            self.open_attempt(attempt.id)
+        else:
+            self.show_picker()
+
+    def show_picker(self) -> None:
+        assert self.candidate is not None
+        entries = self.service.menu(self.candidate.employee_id, self.lang)
+        self.switch_screen(PickerScreen(entries, self.candidate, self.fw))
+
+    def on_picker_screen_picked(self, message: PickerScreen.Picked) -> None:
+        assert self.candidate is not None
+        state = self.service.start(
+            self.candidate.employee_id, message.kind, message.scope_id, self.lang, self.seed
+        )
+        self.switch_screen(QuestionScreen(self.service, self.fw, state))
+
+    def open_attempt(self, attempt_id: str) -> None:
+        state = self.service.state(attempt_id, self.lang)
+        self.switch_screen(QuestionScreen(self.service, self.fw, state))
+
+    def on_question_screen_finished(self, message: QuestionScreen.Finished) -> None:
+        view = self.service.result(message.attempt_id, self.lang)
+        self.switch_screen(ResultScreen(view, self.fw, message.expired))
+
+    def on_result_screen_new_test_requested(self, _: ResultScreen.NewTestRequested) -> None:
+        self.show_picker()
+
+    def _history(self) -> None:
+        assert self.candidate is not None
+        rows = self.service.history(self.candidate.employee_id)
+        self.push_screen(HistoryScreen(rows, self.fw))
+
+    def on_result_screen_history_requested(self, _: ResultScreen.HistoryRequested) -> None:
+        self._history()
+
+    def on_picker_screen_history_requested(self, _: PickerScreen.HistoryRequested) -> None:
+        self._history()
+
+    def now(self) -> datetime:
+        return self.service.clock()

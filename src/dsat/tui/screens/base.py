@@ -1,0 +1,32 @@
+"""What every dsat screen shares: catalogue look-up and re-rendering after a language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import ModalScreen, Screen
+
+from dsat.i18n import t
+
+
+class _Texts:
+    composed_lang: str | None = None
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return t(key, self.app.lang, **params)  # type: ignore[attr-defined]
+
+    def relabel(self) -> None:
+        """Redraw in the app's current language (state lives in attributes, not widgets)."""
+        self.refresh(recompose=True)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        if self.composed_lang is not None and self.composed_lang != self.app.lang:  # type: ignore[attr-defined]
+            self.relabel()
+
+
+class DsatScreen(_Texts, Screen):
+    pass
+
+
+class DsatModal(_Texts, ModalScreen):  # type: ignore[type-arg]
+    pass

@@ -1,0 +1,84 @@
+"""Choose a competency (or a whole domain), with the candidate's last level for each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from dsat.domain.attempts import Candidate
+from dsat.domain.framework import Framework
+from dsat.services.testing import MenuEntry
+from dsat.tui.screens.base import DsatScreen
+from dsat.tui.widgets.keybar import KeyBar
+
+
+class PickerScreen(DsatScreen):
+    BINDINGS = [Binding("h", "history", show=False), Binding("q", "app.quit", show=False)]
+
+    class Picked(Message):
+        def __init__(self, kind: str, scope_id: str):
+            self.kind, self.scope_id = kind, scope_id
+            super().__init__()
+
+    class HistoryRequested(Message):
+        pass
+
+    def __init__(self, entries: list[MenuEntry], candidate: Candidate, framework: Framework):
+        super().__init__()
+        self.entries, self.candidate, self.fw = entries, candidate, framework
+
+    def _label(self, e: MenuEntry) -> Text:
+        items = self.t("picker.items", n=e.items)
+        if e.scope_kind == "area":
+            text = Text(f"{e.scope_id}. {e.name}", style="bold")
+            text.append(f"  — {self.t('picker.area')}, {items}", style="dim")
+            return text
+        if e.last_band is not None:
+            band = self.fw.band(e.last_band).name.get(self.app.lang)
+            last = self.t("picker.last", band=band, percent=e.last_percent or 0)
+        else:
+            last = self.t("picker.never")
+        text = Text(f"   {e.scope_id} {e.name}")
+        text.append(f"  ({items}; {last})", style="dim")
+        return text
+
+    def compose(self) -> ComposeResult:
+        self.composed_lang = self.app.lang
+        yield Static(self.t("picker.title"), classes="title")
+        yield Static(
+            self.t("picker.hello", name=self.candidate.full_name, unit=self.candidate.unit),
+            classes="muted",
+            markup=False,
+        )
+        yield OptionList(
+            *[Option(self._label(e), id=f"{e.scope_kind}:{e.scope_id}") for e in self.entries],
+            id="menu",
+        )
+        yield KeyBar(
+            [
+                ("↑/↓", ""),
+                ("Enter", self.t("key.confirm")),
+                ("h", self.t("key.history")),
+                ("F2", self.t("key.lang")),
+                ("q", self.t("key.quit")),
+            ]
+        )
+
+    def on_mount(self) -> None:
+        menu = self.query_one(OptionList)
+        menu.focus()
+        first_comp = next(
+            (i for i, e in enumerate(self.entries) if e.scope_kind == "competency"), 0
+        )
+        menu.highlighted = first_comp
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        kind, _, scope_id = (event.option.id or "").partition(":")
+        self.post_message(self.Picked(kind, scope_id))
+
+    def action_history(self) -> None:
+        self.post_message(self.HistoryRequested())

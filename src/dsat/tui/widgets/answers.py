@@ -1,0 +1,223 @@
+"""Answer widgets: each keeps the pending (not yet confirmed) answer and posts messages up.
+
+Digits 1-9 pick choices everywhere; letters a-z are aliases by position, except the
+screen's command letters. Enter posts `Confirmed`; the screen saves and moves on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input
+
+from dsat.domain.presentation import PresentedItem
+
+COMMAND_LETTERS = frozenset("fr")
+
+
+def choice_index(key: str, n: int) -> int | None:
+    """The 0-based choice a key stands for, or None."""
+    if len(key) == 1 and key.isdigit() and 1 <= int(key) <= n:
+        return int(key) - 1
+    if len(key) == 1 and key.isalpha() and key.isascii() and key not in COMMAND_LETTERS:
+        idx = ord(key.lower()) - ord("a")
+        return idx if idx < n else None
+    return None
+
+
+class Confirmed(Message):
+    """The candidate pressed Enter on an answer."""
+
+    def __init__(self, value: Any):
+        self.value = value
+        super().__init__()
+
+
+class ChoiceAnswer(Widget, can_focus=True):
+    """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
+
+    DEFAULT_CSS = """
+    ChoiceAnswer { height: auto; padding: 0 1; }
+    ChoiceAnswer:focus { background: $boost; }
+    """
+
+    def __init__(self, item: PresentedItem, value: Any, **kw: Any):
+        super().__init__(**kw)
+        self.item, self.multi = item, item.kind == "multi"
+        self.value: Any = list(value or []) if self.multi else value
+        self.cursor = 0
+        values = [c.value for c in item.choices]
+        if not self.multi and value in values:
+            self.cursor = values.index(value)
+
+    def _pick(self, index: int) -> None:
+        chosen = self.item.choices[index].value
+        if self.multi:
+            self.value = (
+                [v for v in self.value if v != chosen]
+                if chosen in self.value
+                else [*self.value, chosen]
+            )
+        else:
+            self.value = chosen
+        self.cursor = index
+        self.refresh(layout=True)
+
+    def on_key(self, event: events.Key) -> None:
+        n = len(self.item.choices)
+        idx = choice_index(event.character or "", n) if event.character else None
+        if idx is not None:
+            self._pick(idx)
+        elif event.key == "down":
+            self.cursor = (self.cursor + 1) % n
+            self.refresh()
+        elif event.key == "up":
+            self.cursor = (self.cursor - 1) % n
+            self.refresh()
+        elif event.key == "space":
+            self._pick(self.cursor)
+        elif event.key == "enter":
+            self.post_message(Confirmed(self.value))
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def render(self) -> Text:
+        out = Text()
+        for i, choice in enumerate(self.item.choices):
+            on = choice.value in self.value if self.multi else choice.value == self.value
+            mark = ("[x]" if on else "[ ]") if self.multi else ("(•)" if on else "( )")
+            style = "bold reverse" if i == self.cursor and self.has_focus else ""
+            line = Text(f" {i + 1}  {mark} ", style=style)
+            line.append(choice.text, style=style + (" bold" if on else ""))
+            out.append_text(line)
+            out.append("\n")
+        return out
+
+
+class TextAnswer(Input):
+    """Short answer or number; Enter confirms."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(Confirmed(self.value))
+
+
+class MatchingAnswer(Widget, can_focus=True):
+    """Left lines in order; ↑/↓ choose a line, a digit assigns a right entry to it."""
+
+    DEFAULT_CSS = """
+    MatchingAnswer { height: auto; padding: 0 1; }
+    MatchingAnswer:focus { background: $boost; }
+    """
+
+    def __init__(self, item: PresentedItem, value: Any, **kw: Any):
+        super().__init__(**kw)
+        self.item = item
+        self.value: list[Any] = list(value) if value else [None] * len(item.lefts)
+        self.row = 0
+
+    def on_key(self, event: events.Key) -> None:
+        idx = choice_index(event.character or "", len(self.item.choices))
+        if idx is not None:
+            self.value[self.row] = self.item.choices[idx].value
+            self.row = min(self.row + 1, len(self.item.lefts) - 1)
+        elif event.key == "down":
+            self.row = (self.row + 1) % len(self.item.lefts)
+        elif event.key == "up":
+            self.row = (self.row - 1) % len(self.item.lefts)
+        elif event.key in ("backspace", "delete"):
+            self.value[self.row] = None
+        elif event.key == "enter":
+            self.post_message(Confirmed(list(self.value)))
+        else:
+            return
+        self.refresh(layout=True)
+        event.stop()
+        event.prevent_default()
+
+    def render(self) -> Text:
+        label = {c.value: str(i + 1) for i, c in enumerate(self.item.choices)}
+        out = Text()
+        for i, left in enumerate(self.item.lefts):
+            chosen = self.value[i]
+            style = "bold reverse" if i == self.row and self.has_focus else ""
+            out.append(f" {chr(ord('A') + i)}. ", style=style)
+            out.append(left, style=style)
+            out.append(f"  →  [{label[chosen] if chosen is not None else ' '}]\n", style="bold")
+        out.append("\n")
+        for i, choice in enumerate(self.item.choices):
+            out.append(f" {i + 1}  ", style="bold")
+            out.append(choice.text)
+            out.append("\n")
+        return out
+
+
+class OrderingAnswer(Widget, can_focus=True):
+    """Steps shown shuffled; digits build the order, Backspace removes the last."""
+
+    DEFAULT_CSS = """
+    OrderingAnswer { height: auto; padding: 0 1; }
+    OrderingAnswer:focus { background: $boost; }
+    """
+
+    def __init__(self, item: PresentedItem, value: Any, your_order: str, **kw: Any):
+        super().__init__(**kw)
+        self.item, self.your_order = item, your_order
+        self.value: list[Any] = list(value) if value else []
+
+    def on_key(self, event: events.Key) -> None:
+        idx = choice_index(event.character or "", len(self.item.choices))
+        if idx is not None:
+            chosen = self.item.choices[idx].value
+            if chosen not in self.value:
+                self.value.append(chosen)
+        elif event.key == "backspace":
+            self.value = self.value[:-1]
+        elif event.key == "enter":
+            self.post_message(Confirmed(list(self.value) if self.complete else None))
+        else:
+            return
+        self.refresh(layout=True)
+        event.stop()
+        event.prevent_default()
+
+    @property
+    def complete(self) -> bool:
+        return len(self.value) == len(self.item.choices)
+
+    def render(self) -> Text:
+        label = {c.value: str(i + 1) for i, c in enumerate(self.item.choices)}
+        out = Text()
+        for i, choice in enumerate(self.item.choices):
+            used = choice.value in self.value
+            out.append(f" {i + 1}  ", style="bold")
+            out.append(choice.text, style="dim" if used else "")
+            out.append("\n")
+        out.append(f"\n {self.your_order} ", style="bold")
+        out.append(" → ".join(label[v] for v in self.value) or "—")
+        out.append("\n")
+        return out
+
+
+def answer_widget(item: PresentedItem, value: Any, your_order: str) -> Widget:
+    if item.kind in ("choice", "multi"):
+        return ChoiceAnswer(item, value, id="answer")
+    if item.kind in ("text", "number"):
+        return TextAnswer(value=value or "", id="answer", max_length=2000)
+    if item.kind == "matching":
+        return MatchingAnswer(item, value, id="answer")
+    return OrderingAnswer(item, value, your_order, id="answer")
+
+
+def pending_value(widget: Widget) -> Any:
+    if isinstance(widget, TextAnswer):
+        return widget.value
+    if isinstance(widget, OrderingAnswer):
+        return list(widget.value) if widget.complete else None
+    return getattr(widget, "value", None)
