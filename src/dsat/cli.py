@@ -119,8 +119,10 @@ def bank_validate(paths: tuple[Path, ...], db: Path | None) -> None:
         dsat bank validate question_banks/ my_items.yaml
     """
     from dsat.services.banks import validate
+    from dsat.settings import load_settings
 
-    database = _open_db(db, create=False) if db or os.environ.get("DSAT_DB") else None
+    path = load_settings(db=db).db
+    database = _open_db(path, create=False) if db or path.exists() else None
     loaded = validate(list(paths), database)
     click.echo(f"ok: {len(loaded.items)} items in {len(loaded.files)} files are valid")
 

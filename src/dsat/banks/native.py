@@ -194,32 +194,32 @@ def _validate_items(
     items: list[Any] = []
     known = set(fw.competency_ids()) if fw else None
     for i, raw in enumerate(header.items):
-        ident = raw.get("id") if isinstance(raw, dict) else None
+        fields = raw if isinstance(raw, dict) else {}
+        ident, comp, level = fields.get("id"), fields.get("competency"), fields.get("level")
         label = f"items[{i}]" + (f" ({ident})" if isinstance(ident, str) else "")
+        # Checks against the framework and other items run even when the item has other
+        # errors, so one run reports everything.
+        if known is not None and isinstance(comp, str) and comp.strip() not in known:
+            collector.add(
+                ("items", i, "competency"), f"unknown competency {comp!r}", f"{label}.competency"
+            )
+        if fw is not None and isinstance(level, int) and 1 <= level <= 8:
+            if fw.stage_of_level(level) is None:
+                collector.add(
+                    ("items", i, "level"), f"level {level} is in no stage", f"{label}.level"
+                )
+        if isinstance(ident, str):
+            if ident in first_seen:
+                collector.add(
+                    ("items", i, "id"),
+                    f"duplicate item id {ident!r} (first in {first_seen[ident]})",
+                    f"{label}.id",
+                )
+            else:
+                first_seen[ident] = f"{display_path(path)} items[{i}]"
         try:
-            item = ITEM_ADAPTER.validate_python(raw)
+            items.append(ITEM_ADAPTER.validate_python(raw))
         except ValidationError as exc:
             for loc, msg in issues_of(exc):
                 collector.add(("items", i, *loc), msg, f"{label}.{field_name(loc)}".rstrip("."))
-            continue
-        if known is not None and item.competency not in known:
-            collector.add(
-                ("items", i, "competency"),
-                f"unknown competency {item.competency!r}",
-                f"{label}.competency",
-            )
-        if fw is not None and fw.stage_of_level(item.level) is None:
-            collector.add(
-                ("items", i, "level"), f"level {item.level} is in no stage", f"{label}.level"
-            )
-        where = f"{display_path(path)} items[{i}]"
-        if item.id in first_seen:
-            collector.add(
-                ("items", i, "id"),
-                f"duplicate item id {item.id!r} (first in {first_seen[item.id]})",
-                f"{label}.id",
-            )
-        else:
-            first_seen[item.id] = where
-        items.append(item)
     return BankFile(path, sha, items), collector.resolve()

@@ -41,11 +41,11 @@ class Positions:
             return 1
         best = node.start_mark.line + 1
         for step in path:
-            nxt = None
+            nxt, line = None, None
             if isinstance(node, yaml.MappingNode):
                 for k, v in node.value:
                     if isinstance(k, yaml.ScalarNode) and k.value == str(step):
-                        nxt = v if not isinstance(v, yaml.ScalarNode) or v.value else k
+                        nxt, line = v, k.start_mark.line + 1  # a field: the line of its key
                         break
             elif (
                 isinstance(node, yaml.SequenceNode)
@@ -56,5 +56,5 @@ class Positions:
             if nxt is None:
                 break
             node = nxt
-            best = node.start_mark.line + 1
+            best = line if line is not None else node.start_mark.line + 1
         return best

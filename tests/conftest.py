@@ -1,0 +1,52 @@
+"""Shared fixtures: a real SQLite file per test, the shipped framework, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dsat.banks.native import read_framework
+from dsat.services.banks import import_bank, shipped_bank_dir
+from dsat.services.clock import FixedClock
+from dsat.services.testing import TestService
+from dsat.store.db import connect
+
+REPO = Path(__file__).resolve().parents[1]
+START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 in Hanoi
+
+
+@pytest.fixture(autouse=True)
+def _no_user_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch results/dsat.db: the default database points into tmp_path."""
+    monkeypatch.setenv("DSAT_DB", str(tmp_path / "default.db"))
+
+
+@pytest.fixture(scope="session")
+def fw():
+    return read_framework(shipped_bank_dir() / "framework.yaml")[0]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "dsat.db"
+
+
+@pytest.fixture
+def db(db_path: Path, clock: FixedClock):
+    """A database with the shipped bank imported."""
+    database = connect(db_path)
+    import_bank(database, [shipped_bank_dir()], imported_by="test", clock=clock)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def service(db, fw, clock) -> TestService:
+    return TestService(db, fw, clock)
