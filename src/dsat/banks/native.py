@@ -203,11 +203,9 @@ def _validate_items(
             collector.add(
                 ("items", i, "competency"), f"unknown competency {comp!r}", f"{label}.competency"
             )
-        if fw is not None and isinstance(level, int) and 1 <= level <= 8:
-            if fw.stage_of_level(level) is None:
-                collector.add(
-                    ("items", i, "level"), f"level {level} is in no stage", f"{label}.level"
-                )
+        in_range = isinstance(level, int) and 1 <= level <= 8
+        if fw is not None and in_range and fw.stage_of_level(level) is None:
+            collector.add(("items", i, "level"), f"level {level} is in no stage", f"{label}.level")
         if isinstance(ident, str):
             if ident in first_seen:
                 collector.add(
