@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from dsat.banks.native import read_framework
+from dsat.services.assessment import AssessmentService
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.services.clock import FixedClock
-from dsat.services.testing import TestService
 from dsat.store.db import connect
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,5 +48,5 @@ def db(db_path: Path, clock: FixedClock):
 
 
 @pytest.fixture
-def service(db, fw, clock) -> TestService:
-    return TestService(db, fw, clock)
+def service(db, fw, clock) -> AssessmentService:
+    return AssessmentService(db, fw, clock)

@@ -1,4 +1,4 @@
-"""The test-taking app: wires screens to the TestService. Navigation lives here only."""
+"""The test-taking app: wires screens to the AssessmentService. Navigation lives here only."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from textual.binding import Binding
 from dsat.domain.attempts import Attempt, Candidate
 from dsat.domain.framework import Framework
 from dsat.i18n import other, t
+from dsat.services.assessment import AssessmentService
 from dsat.services.clock import Clock, system_clock
-from dsat.services.testing import TestService
 from dsat.tui.format import date_time, duration
 from dsat.tui.screens.history import HistoryScreen
 from dsat.tui.screens.identify import IdentifyScreen
@@ -38,7 +38,7 @@ class DsatApp(App[None]):
     ):
         super().__init__()
         self.fw, self.lang, self.seed = framework, lang, seed
-        self.service = TestService(db, framework, clock)
+        self.service = AssessmentService(db, framework, clock)
         self.candidate: Candidate | None = None
 
     def on_mount(self) -> None:

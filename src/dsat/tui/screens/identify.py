@@ -8,8 +8,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from dsat.domain.attempts import Candidate
+from dsat.services.assessment import AssessmentService
 from dsat.services.errors import ServiceError
-from dsat.services.testing import TestService
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 
@@ -20,7 +20,7 @@ class IdentifyScreen(DsatScreen):
             self.candidate = candidate
             super().__init__()
 
-    def __init__(self, service: TestService, last: Candidate | None):
+    def __init__(self, service: AssessmentService, last: Candidate | None):
         super().__init__()
         self.service = service
         self.values = (

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from dsat.domain.attempts import Candidate
 from dsat.domain.framework import Framework
-from dsat.services.testing import MenuEntry
+from dsat.services.assessment import MenuEntry
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 

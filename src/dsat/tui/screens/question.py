@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from dsat.domain.framework import Framework
 from dsat.domain.scoring import is_answered
+from dsat.services.assessment import AssessmentService, AttemptState
 from dsat.services.errors import ServiceError
-from dsat.services.testing import AttemptState, TestService
 from dsat.tui.format import clock_time, duration
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.screens.modals import Confirm
@@ -52,7 +52,7 @@ class QuestionScreen(DsatScreen):
             self.attempt_id, self.expired = attempt_id, expired
             super().__init__()
 
-    def __init__(self, service: TestService, framework: Framework, state: AttemptState):
+    def __init__(self, service: AssessmentService, framework: Framework, state: AttemptState):
         super().__init__()
         self.service, self.fw, self.state = service, framework, state
         self.index = min(state.attempt.position, len(state.slots) - 1)

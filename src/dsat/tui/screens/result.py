@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from dsat.domain.framework import Framework
-from dsat.services.testing import ResultView
+from dsat.services.assessment import ResultView
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from dsat.services.testing import Slot
+from dsat.services.assessment import Slot
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 

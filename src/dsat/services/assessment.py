@@ -94,7 +94,7 @@ class ResultView:
     items: list[ReviewedItem]
 
 
-class TestService:
+class AssessmentService:
     """The one place where a test is run; the TUI and CLI only call it."""
 
     def __init__(

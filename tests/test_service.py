@@ -1,0 +1,166 @@
+"""The test-taking service: answers, deadline, resume, submission, and what candidates see."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsat.domain.forms import assemble_form
+from dsat.services.assessment import AssessmentService
+from dsat.services.errors import ServiceError
+from dsat.store import catalogue
+from dsat.store.db import connect
+
+
+def _start(service: AssessmentService, scope=("competency", "4.1"), seed=3):
+    service.identify("CB001", "Nguyễn Văn A", "Sở Nội vụ Hà Nội")
+    return service.start("CB001", scope[0], scope[1], "vi", seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("", "A", "U"), "error.employee_id"),
+        (("x y", "A", "U"), "error.employee_id"),
+        (("CB1", "  ", "U"), "error.full_name"),
+        (("CB1", "A", " "), "error.unit"),
+    ],
+)
+def test_identify_rejects_blank_or_malformed(service, args, code):
+    with pytest.raises(ServiceError) as err:
+        service.identify(*args)
+    assert err.value.code == code
+    assert service.db["candidates"].count == 0
+
+
+def test_identify_remembers_the_last_candidate(service):
+    service.identify("CB001", "Nguyễn  Văn   A", "Sở Nội vụ")
+    last = service.last_candidate()
+    assert (last.employee_id, last.full_name, last.unit) == ("CB001", "Nguyễn Văn A", "Sở Nội vụ")
+
+
+def test_form_is_stored_and_rebuilds_exactly_from_its_seed(service, fw, db):
+    state = _start(service, seed=99)
+    stored = db.execute(
+        "SELECT item_id, item_version, presentation FROM responses WHERE attempt_id = ? "
+        "ORDER BY position",
+        [state.attempt.id],
+    ).fetchall()
+    rebuilt = assemble_form(
+        fw, catalogue.active_items(db, ["4.1"]), ["4.1"], fw.blueprints.competency, 99
+    )
+    assert [(e.item_id, e.version) for e in rebuilt] == [(r[0], r[1]) for r in stored]
+    assert state.attempt.form_seed == 99
+    assert len(state.slots) == 9  # 1 self-rating + 3 + 3 + 2
+    assert state.remaining_seconds == 9 * 90
+
+
+def test_candidate_view_has_no_key_no_fractions_no_explanation(service, db):
+    state = _start(service)
+    for slot in state.slots:
+        dumped = slot.item.model_dump()
+        assert not {"key", "answers", "answer", "explanation", "fraction", "pairs"} & set(dumped)
+        raw = db.execute(
+            "SELECT i.data FROM responses r JOIN items i ON i.item_id = r.item_id "
+            "AND i.version = r.item_version WHERE r.attempt_id = ? AND r.position = ?",
+            [state.attempt.id, slot.position],
+        ).fetchone()[0]
+        item = catalogue.item_from_json(raw)
+        if item.explanation:
+            assert item.explanation.vi not in str(dumped)
+        assert "fraction" not in str(dumped)
+
+
+def test_answer_is_validated_and_written_at_once(service, db, db_path):
+    state = _start(service)
+    with pytest.raises(ServiceError) as err:
+        service.answer(state.attempt.id, 0, 9)  # no step 9 on the self-rating scale
+    assert err.value.code == "error.answer"
+    saved = service.answer(state.attempt.id, 0, 2)
+    # another connection sees it: it is committed, not pending
+    other = connect(db_path)
+    row = other.execute(
+        "SELECT answer, answered_at FROM responses WHERE attempt_id = ? AND position = 0",
+        [state.attempt.id],
+    ).fetchone()
+    assert row[0] == "2" and row[1] is not None and saved.value == 2
+
+
+def test_answer_after_deadline_is_refused_by_the_service(service, clock):
+    state = _start(service)
+    clock.advance(state.remaining_seconds - 1)
+    service.answer(state.attempt.id, 0, 1)
+    clock.advance(1)
+    with pytest.raises(ServiceError) as err:
+        service.answer(state.attempt.id, 1, "a")
+    assert err.value.code == "error.time_up"
+    with pytest.raises(ServiceError):
+        service.flag(state.attempt.id, 1, True)
+
+
+def test_overdue_attempt_is_submitted_with_what_was_answered(service, clock, fw):
+    state = _start(service)
+    first = next(s for s in state.slots if s.item.item_type == "true_false")
+    service.answer(state.attempt.id, first.position, True)
+    clock.advance(10_000)
+    assert service.resumable("CB001") is None
+    view = service.result(state.attempt.id, "en")
+    assert view.attempt.status == "expired"
+    assert view.attempt.submitted_at == state.attempt.deadline
+    [res] = view.results
+    assert res.answered == 1 and res.raw == 1.0
+
+
+def test_resume_from_a_new_connection_lands_on_the_same_item_with_time_left(
+    service, db_path, fw, clock
+):
+    state = _start(service)
+    service.answer(state.attempt.id, 0, 3)
+    service.answer(state.attempt.id, 1, state.slots[1].item.choices[0].value)
+    service.move(state.attempt.id, 2)
+    clock.advance(125)
+
+    fresh = AssessmentService(connect(db_path), fw, clock)
+    pending = fresh.resumable("CB001")
+    assert pending is not None and pending.id == state.attempt.id
+    again = fresh.state(pending.id, "vi")
+    assert again.attempt.position == 2
+    assert [s.answer for s in again.slots[:2]] == [3, state.slots[1].item.choices[0].value]
+    assert again.remaining_seconds == state.remaining_seconds - 125
+
+
+def test_submit_scores_and_is_idempotent(service, db):
+    state = _start(service, scope=("area", "4"))
+    assert {s.competency_id for s in state.slots} == {"4.1", "4.2"}
+    first = service.submit(state.attempt.id)
+    assert [r.competency_id for r in first] == ["4.1", "4.2"]
+    assert service.submit(state.attempt.id) == first
+    assert db["results"].count == 2
+    with pytest.raises(ServiceError) as err:
+        service.answer(state.attempt.id, 0, 1)
+    assert err.value.code == "error.closed"
+
+
+def test_result_is_not_shown_before_submission(service):
+    state = _start(service)
+    with pytest.raises(ServiceError) as err:
+        service.result(state.attempt.id, "vi")
+    assert err.value.code == "error.not_submitted"
+
+
+def test_menu_shows_last_level_per_competency(service):
+    state = _start(service)
+    service.submit(state.attempt.id)
+    menu = {(e.scope_kind, e.scope_id): e for e in service.menu("CB001", "en")}
+    assert menu[("competency", "4.1")].last_band == "below"
+    assert menu[("competency", "4.2")].last_band is None
+    assert menu[("area", "4")].name == "Safety"
+
+
+def test_unknown_scope_is_a_clear_error(service):
+    service.identify("CB001", "A", "U")
+    with pytest.raises(ServiceError) as err:
+        service.start("CB001", "competency", "9.9", "vi")
+    assert err.value.code == "error.scope"
+    with pytest.raises(ServiceError) as err:
+        service.start("CB001", "competency", "1.1", "vi")  # in the framework, no items yet
+    assert err.value.code == "error.no_items"

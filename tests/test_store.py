@@ -1,0 +1,111 @@
+"""The SQLite store: migrations, pragmas, versioned imports that keep past attempts intact."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dsat.services.assessment import AssessmentService
+from dsat.services.banks import import_bank, shipped_bank_dir
+from dsat.store.db import connect
+from dsat.store.migrations import LATEST
+
+
+def test_schema_is_created_and_migrations_rerun_harmlessly(db_path: Path):
+    db = connect(db_path)
+    tables = set(db.table_names())
+    assert {
+        "items",
+        "banks",
+        "candidates",
+        "units",
+        "attempts",
+        "responses",
+        "results",
+        "frameworks",
+        "competencies",
+        "areas",
+    } <= tables
+    db.close()
+    db = connect(db_path)
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def _bank_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "bank"
+    shutil.copytree(shipped_bank_dir(), target)
+    return target
+
+
+def _counts(db) -> tuple[int, int]:
+    return (db["items"].count, db["banks"].count)
+
+
+def test_reimport_of_unchanged_files_changes_nothing(tmp_path: Path, db_path: Path):
+    bank = _bank_copy(tmp_path)
+    db = connect(db_path)
+    first = import_bank(db, [bank], imported_by="t")
+    assert first.written and sum(f.added for f in first.files) == 31
+    before = _counts(db)
+    again = import_bank(db, [bank], imported_by="t")
+    assert not again.written
+    assert _counts(db) == before
+
+
+def test_changed_item_gets_a_new_version_and_past_attempts_keep_theirs(
+    tmp_path: Path, db_path: Path, fw, clock
+):
+    bank = _bank_copy(tmp_path)
+    db = connect(db_path)
+    import_bank(db, [bank], imported_by="t", clock=clock)
+    service = AssessmentService(db, fw, clock)
+    service.identify("CB9", "Trần Thị B", "Sở TT&TT")
+    state = service.start("CB9", "competency", "6.2", "en", seed=11)
+    pos = next(s.position for s in state.slots if s.item.stem.startswith("Generative AI tools"))
+
+    f = bank / "6-ai.yaml"
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            'en: "Generative AI tools can produce answers',
+            'en: "Generative AI chatbots can produce answers',
+        ),
+        encoding="utf-8",
+    )
+    summary = import_bank(db, [bank], imported_by="t", clock=clock)
+    [ai] = [x for x in summary.files if x.path.endswith("6-ai.yaml")]
+    assert (ai.added, ai.changed, ai.retired) == (0, 1, 0)
+    versions = db.execute(
+        "SELECT version, status FROM items WHERE item_id = '6.2-02' ORDER BY version"
+    ).fetchall()
+    assert versions == [(1, "retired"), (2, "active")]
+
+    # the attempt started before the change still shows and scores version 1
+    again = service.state(state.attempt.id, "en")
+    assert again.slots[pos].item.stem.startswith("Generative AI tools")
+    service.answer(state.attempt.id, pos, True)
+    service.submit(state.attempt.id)
+    row = db.execute(
+        "SELECT item_version, score FROM responses WHERE attempt_id = ? AND position = ?",
+        [state.attempt.id, pos],
+    ).fetchone()
+    assert row == (1, 1.0)
+    # a new attempt gets version 2
+    fresh = service.start("CB9", "competency", "6.2", "en", seed=11)
+    assert any(s.item.stem.startswith("Generative AI chatbots") for s in fresh.slots)
+
+
+def test_item_removed_from_its_file_is_retired(tmp_path: Path, db_path: Path):
+    bank = _bank_copy(tmp_path)
+    db = connect(db_path)
+    import_bank(db, [bank], imported_by="t")
+    f = bank / "6-ai.yaml"
+    text = f.read_text(encoding="utf-8")
+    start = text.index('  - id: "6.2-09"')
+    f.write_text(text[:start], encoding="utf-8")
+    summary = import_bank(db, [bank], imported_by="t")
+    assert sum(x.retired for x in summary.files) == 1
+    status = db.execute("SELECT status FROM items WHERE item_id = '6.2-09'").fetchone()[0]
+    assert status == "retired"
