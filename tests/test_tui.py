@@ -1,0 +1,204 @@
+"""The app under Pilot: keyboard only, real SQLite underneath."""
+
+from __future__ import annotations
+
+import json
+
+from dsat.domain.presentation import describe_key
+from dsat.store import catalogue
+from dsat.tui.screens.identify import IdentifyScreen
+from dsat.tui.screens.modals import Confirm
+from dsat.tui.screens.picker import PickerScreen
+from dsat.tui.screens.question import QuestionScreen
+from dsat.tui.screens.result import ResultScreen
+from dsat.tui.screens.review import ReviewScreen
+from tests.tui_helpers import SIZE, answer_all, make_app, sign_in
+
+
+async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock):
+    app = make_app(db, fw, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")  # the first competency: 4.1
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        attempt_id = app.screen.state.attempt.id
+        pressed = await answer_all(pilot, app)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+
+    attempt = db.execute(
+        "SELECT status, employee_id FROM attempts WHERE id = ?", [attempt_id]
+    ).fetchone()
+    assert attempt == ("submitted", "CB001")
+    rows = db.execute(
+        "SELECT position, answer, answered_at, score FROM responses WHERE attempt_id = ? "
+        "ORDER BY position",
+        [attempt_id],
+    ).fetchall()
+    assert len(rows) == len(pressed) == 9
+    assert all(r[2] is not None and r[3] is not None for r in rows)
+    assert json.loads(rows[0][1]) == 0  # self-rating, key "1" = first step of the scale
+    results = db.execute(
+        "SELECT competency_id, band FROM results WHERE attempt_id = ?", [attempt_id]
+    ).fetchall()
+    assert [r[0] for r in results] == ["4.1"]
+    cand = db.execute("SELECT full_name FROM candidates WHERE employee_id='CB001'").fetchone()
+    assert cand == ("Nguyen Van A",)
+
+
+async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, clock):
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        status = screen.query_one("#status")
+        assert "Not answered yet" in str(status.render())
+        await pilot.press("3")  # chosen but not confirmed: not saved
+        await pilot.pause()
+        assert (
+            db.execute("SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL").fetchone()[0]
+            == 0
+        )
+        await pilot.press("enter")  # confirm: saved, next item
+        await pilot.pause()
+        assert screen.index == 1
+        await pilot.press("left")
+        await pilot.pause()
+        assert "Saved 09:00:00" in str(app.screen.query_one("#status").render())
+        assert db.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("2",)
+        await pilot.press("f")  # flag it
+        await pilot.pause()
+        assert db.execute("SELECT flagged FROM responses WHERE position = 0").fetchone() == (1,)
+
+
+async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):
+    app = make_app(db, fw, clock, lang="vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+        stem_vi = str(app.screen.query_one("#stem").render())
+        await pilot.press("2")
+        await pilot.press("f2")
+        await pilot.pause()
+        stem_en = str(app.screen.query_one("#stem").render())
+        assert stem_vi != stem_en and "You receive a text message" in stem_en
+        assert app.screen.query_one("#answer").value is not None
+
+
+async def test_no_key_or_explanation_on_any_candidate_screen(db, fw, clock):
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("down", "enter")  # 4.2: has a short answer item
+        await pilot.pause()
+        screen = app.screen
+        forbidden = []
+        for slot in screen.state.slots:
+            row = db.execute(
+                "SELECT item_id, item_version FROM responses WHERE attempt_id = ? AND position = ?",
+                [screen.state.attempt.id, slot.position],
+            ).fetchone()
+            item = catalogue.item_version(db, *row)
+            if item.explanation:
+                forbidden.append(item.explanation.en[:40])
+            if item.type in ("short_answer", "numerical", "matching", "ordering"):
+                forbidden.append(describe_key(item, "en")[:40])
+        frames = []
+        for _ in screen.state.slots:
+            frames.append(app.export_screenshot())
+            await pilot.press("right")
+            await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        frames.append(app.export_screenshot())
+    svg = "".join(frames).replace("&#160;", " ")
+    assert forbidden
+    for text in forbidden:
+        assert text.replace(" ", "") not in svg.replace(" ", ""), text
+
+
+async def test_time_running_out_submits_with_what_was_saved(db, fw, clock):
+    app = make_app(db, fw, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        attempt_id = app.screen.state.attempt.id
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        clock.advance(app.screen.state.remaining_seconds)
+        await pilot.pause(1.2)
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.expired
+    status = db.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    assert status == ("expired",)
+
+
+async def test_closing_and_reopening_offers_to_resume_at_the_same_item(db, fw, clock):
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1", "enter", "1", "enter", "1", "enter")
+        await pilot.pause()
+        assert app.screen.index == 3
+    clock.advance(60)
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, IdentifyScreen)
+        assert app.screen.query_one("#employee_id").value == "CB001"  # remembered
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        body = str(app.screen.query_one(".dialog").query("Static")[1].render())
+        assert "3/9 answered" in body and "12:30 left" in body
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.index == 3
+        assert "Item 4/9" in str(app.screen.query_one("#progress").render())
+
+
+async def test_a_failed_write_keeps_the_answer_on_screen(db, fw, clock):
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        db.execute("PRAGMA query_only = ON")  # the database refuses writes from now on
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.index == 0
+        assert "Could not save your answer" in str(screen.query_one("#status").render())
+        assert screen.query_one("#answer").value == 1
+        db.execute("PRAGMA query_only = OFF")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.index == 1
+    assert db.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("1",)
+
+
+async def test_identify_shows_a_clear_error_and_writes_nothing(db, fw, clock):
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "space", "y", "enter", "A", "enter", "B", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentifyScreen)
+        assert "Employee ID" in str(app.screen.query_one("#error").render())
+    assert db["candidates"].count == 0

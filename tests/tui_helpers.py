@@ -1,0 +1,60 @@
+"""Driving the real app with the keyboard, as a candidate would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from dsat.services.clock import FixedClock
+from dsat.tui.app import DsatApp
+from dsat.tui.screens.question import QuestionScreen
+
+SIZE = (100, 32)
+
+
+def make_app(db: Any, fw: Any, clock: FixedClock, lang: str = "vi", seed: int = 7) -> DsatApp:
+    return DsatApp(db, fw, lang=lang, seed=seed, clock=clock)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+async def sign_in(
+    pilot: Pilot, emp: str = "CB001", name: str = "Nguyen Van A", unit: str = "So Noi vu"
+) -> None:
+    await pilot.pause()
+    for value in (emp, name, unit):
+        await type_text(pilot, value)
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+def keys_for(kind: str, n_choices: int) -> list[str]:
+    """Keys that give some answer to an item of this kind."""
+    if kind == "choice":
+        return ["1"]
+    if kind == "multi":
+        return ["1", "2"]
+    if kind == "text":
+        return list("abc")
+    if kind == "number":
+        return list("10000")
+    return [str(i) for i in range(1, n_choices + 1)][:n_choices]
+
+
+async def answer_all(pilot: Pilot, app: DsatApp) -> list[list[str]]:
+    """Answer every item with the keyboard; returns the keys pressed per item."""
+    screen = app.screen
+    assert isinstance(screen, QuestionScreen)
+    pressed = []
+    for _ in range(len(screen.state.slots)):
+        item = screen.slot.item
+        n = len(item.lefts) if item.kind == "matching" else len(item.choices)
+        keys = keys_for(item.kind, n)
+        await pilot.press(*keys, "enter")
+        await pilot.pause()
+        pressed.append(keys)
+    return pressed
