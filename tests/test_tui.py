@@ -202,3 +202,28 @@ async def test_identify_shows_a_clear_error_and_writes_nothing(db, fw, clock):
         assert isinstance(app.screen, IdentifyScreen)
         assert "Employee ID" in str(app.screen.query_one("#error").render())
     assert db["candidates"].count == 0
+
+
+async def test_keys_typed_faster_than_the_screen_changes_land_on_the_right_items(db, fw, clock):
+    from textual import events
+
+    app = make_app(db, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        attempt_id = app.screen.state.attempt.id
+        second = app.screen.state.slots[1].item  # a single-choice item
+        for key in ("3", "enter", "2", "enter", "1"):  # no waiting between keys
+            app.post_message(events.Key(key, key if key != "enter" else "\r"))
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert screen.index == 2
+        assert screen.pending == {}  # nothing meant for item 2 or 3 stuck to an earlier item
+        assert screen.query_one("#answer").value is True  # the "1" went to item 3
+    rows = db.execute(
+        "SELECT position, answer FROM responses WHERE attempt_id = ? AND "
+        "answer IS NOT NULL ORDER BY position",
+        [attempt_id],
+    ).fetchall()
+    assert rows == [(0, "2"), (1, json.dumps(second.choices[1].value))]

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "key.toggle": "Select",
     "key.clear": "Clear",
     "key.new_test": "New test",
+    "key.leave_box": "leave the box, then",
     # identify
     "identify.title": "Sign in to take the test",
     "identify.intro": "Enter your details as they appear in your unit's staff list.",
@@ -48,7 +49,7 @@ MESSAGES: dict[str, str] = {
     "question.hint.text": "Type your answer, Enter to confirm. PgUp/PgDn move between items.",
     "question.hint.number": "Type a number, e.g. 10000, 10,000 or 3.5; Enter to confirm. "
     "PgUp/PgDn move between items.",
-    "question.hint.matching": "↑/↓ pick a line, then a letter for its match. Enter confirms.",
+    "question.hint.matching": "↑/↓ pick a line, then the number of its match. Enter confirms.",
     "question.hint.ordering": "Press the numbers in the right order; Backspace undoes. "
     "Enter confirms.",
     "question.type.single": "Choose one answer",

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "key.toggle": "Chọn",
     "key.clear": "Xoá",
     "key.new_test": "Bài mới",
+    "key.leave_box": "rời ô nhập, rồi",
     # identify
     "identify.title": "Đăng nhập để làm bài",
     "identify.intro": "Nhập thông tin đúng như trong danh sách cán bộ của đơn vị.",
@@ -48,7 +49,7 @@ MESSAGES: dict[str, str] = {
     "question.hint.text": "Gõ câu trả lời, Enter để xác nhận. PgUp/PgDn để chuyển câu.",
     "question.hint.number": "Gõ một con số, ví dụ 10000, 10.000 hoặc 3,5; Enter để xác nhận. "
     "PgUp/PgDn để chuyển câu.",
-    "question.hint.matching": "↑/↓ chọn dòng, rồi bấm chữ cái của vế ghép. Enter để xác nhận.",
+    "question.hint.matching": "↑/↓ chọn dòng, rồi bấm số của vế ghép. Enter để xác nhận.",
     "question.hint.ordering": "Bấm các số theo đúng thứ tự; Backspace để xoá bước cuối. "
     "Enter để xác nhận.",
     "question.type.single": "Chọn một đáp án",

@@ -2,6 +2,10 @@
 
 An answer shows as saved only once the service has committed it. The timer on screen
 is for the candidate's information; the deadline itself is enforced by the service.
+
+Every key of this screen is handled here, in the screen's own message queue, and moving
+to another item awaits the new item's widgets: a key pressed during the change waits and
+then applies to the item now shown, never to the one being left.
 """
 
 from __future__ import annotations
@@ -10,8 +14,8 @@ import sqlite3
 from dataclasses import replace
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -24,7 +28,13 @@ from dsat.tui.format import clock_time, duration
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.screens.modals import Confirm
 from dsat.tui.screens.review import ReviewScreen
-from dsat.tui.widgets.answers import Confirmed, TextAnswer, answer_widget, pending_value
+from dsat.tui.widgets.answers import (
+    Confirmed,
+    KeyAnswer,
+    TextAnswer,
+    answer_widget,
+    pending_value,
+)
 from dsat.tui.widgets.keybar import KeyBar
 
 HINTS = {
@@ -37,13 +47,13 @@ HINTS = {
 }
 
 
+PREV_KEYS = ("left", "pageup")
+NEXT_KEYS = ("right", "pagedown")
+TEXT_NAV_KEYS = ("pageup", "pagedown")  # in a text box, ←/→ move the cursor
+
+
 class QuestionScreen(DsatScreen):
-    BINDINGS = [
-        Binding("left,pageup", "move(-1)", show=False),
-        Binding("right,pagedown", "move(1)", show=False),
-        Binding("f", "flag", show=False),
-        Binding("r", "review", show=False),
-    ]
+    AUTO_FOCUS = "TextAnswer"
 
     class Finished(Message):
         """The attempt is closed (submitted, or its time ran out)."""
@@ -90,7 +100,7 @@ class QuestionScreen(DsatScreen):
         self.composed_lang = self.app.lang
         item = self.slot.item
         yield Static(self._header(), id="progress", classes="bar", markup=False)
-        with VerticalScroll(id="body"):
+        with VerticalScroll(id="body", can_focus=False):
             yield Static(self.t(f"question.type.{item.item_type}"), classes="muted")
             yield Static(item.stem, id="stem", markup=False)
             if item.unit:
@@ -100,23 +110,50 @@ class QuestionScreen(DsatScreen):
         yield Static(self._status(), id="status", markup=False)
         hint = self.t(HINTS[item.kind], n=len(item.choices))
         yield Static(hint, id="hint", classes="muted", markup=False)
-        yield KeyBar(
-            [
-                ("←/→", f"{self.t('key.prev')}/{self.t('key.next')}"),
-                ("f", self.t("key.flag")),
-                ("r", self.t("key.review")),
-                ("F2", self.t("key.lang")),
-            ]
-        )
+        moves = f"{self.t('key.prev')}/{self.t('key.next')}"
+        keys = [("←/→", moves), ("f", self.t("key.flag")), ("r", self.t("key.review"))]
+        if item.kind in ("text", "number"):
+            keys = [("PgUp/PgDn", moves), ("Esc", self.t("key.leave_box")), *keys[1:]]
+        yield KeyBar([*keys, ("F2", self.t("key.lang"))])
 
     def on_mount(self) -> None:
-        self.query_one("#answer").focus()
         self.set_interval(1, self._tick)
 
     def relabel(self) -> None:
         self._keep_pending()
         self.state = self.service.state(self.state.attempt.id, self.app.lang)
         super().relabel()
+
+    async def on_key(self, event: events.Key) -> None:
+        """The one entry for keys: navigation, flag, review, then the answer widget."""
+        key, text_item = event.key, isinstance(self.focused, TextAnswer)
+        if key == "escape" and text_item:
+            self.set_focus(None)  # leave the text box: f, r and ←/→ work again
+        elif key in (TEXT_NAV_KEYS[:1] if text_item else PREV_KEYS):
+            await self._move(-1)
+        elif key in (TEXT_NAV_KEYS[1:] if text_item else NEXT_KEYS):
+            await self._move(1)
+        elif key == "f" and not text_item:
+            self.action_flag()
+        elif key == "r" and not text_item:
+            self.action_review()
+        else:
+            widget = self.query("#answer").first()
+            if isinstance(widget, TextAnswer):
+                if text_item or not event.is_printable:
+                    return  # the text box and the app's bindings deal with it
+                widget.insert_text_at_cursor(event.character or "")  # typed during a change
+                widget.focus()
+            elif isinstance(widget, KeyAnswer):
+                result = widget.handle_key(key, event.character)
+                if result is None:
+                    return  # not an answer key: let the app's bindings have it
+                if result == "confirm":
+                    await self._confirm(pending_value(widget))
+            else:
+                return
+        event.stop()
+        event.prevent_default()
 
     # --- behaviour -------------------------------------------------------------------------
     def _keep_pending(self) -> None:
@@ -128,13 +165,18 @@ class QuestionScreen(DsatScreen):
             else:
                 self.pending.pop(self.index, None)
 
-    def _show(self, index: int) -> None:
-        self._keep_pending()
+    async def _show(self, index: int, keep: bool = True) -> None:
+        if keep:
+            self._keep_pending()
         self.index = index
         self.notice = ""
         self.service.move(self.state.attempt.id, index)
-        self.refresh(recompose=True)
-        self.call_after_refresh(lambda: self.query_one("#answer").focus())
+        await self.recompose()
+        answer = self.query_one("#answer")
+        if isinstance(answer, TextAnswer):
+            answer.focus()
+        else:
+            self.set_focus(None)
 
     def _tick(self) -> None:
         if self.closing:
@@ -153,16 +195,18 @@ class QuestionScreen(DsatScreen):
         self.notice = message
         self.query_one("#status", Static).update(message)
 
-    def on_confirmed(self, event: Confirmed) -> None:
+    async def on_confirmed(self, event: Confirmed) -> None:
         event.stop()
-        value = event.value
+        await self._confirm(event.value)
+
+    async def _confirm(self, value: Any) -> None:
         if self.slot.item.kind == "ordering" and value is None:
             widget = self.query_one("#answer")
             if getattr(widget, "value", None):
                 self._error(self.t("question.order_incomplete"))
                 return
         if not is_answered(value) and not is_answered(self.slot.answer):
-            self._advance()
+            await self._advance()
             return
         try:
             saved = self.service.answer(self.state.attempt.id, self.index, value)
@@ -181,25 +225,22 @@ class QuestionScreen(DsatScreen):
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, answer=saved.value, saved_at=saved.saved_at)
         self.state = replace(self.state, slots=slots)
-        self._advance()
+        await self._advance()
 
-    def _advance(self) -> None:
+    async def _advance(self) -> None:
+        """After a confirmation: the next item, or the review after the last one."""
         if self.index + 1 < len(self.state.slots):
-            self._show(self.index + 1)
+            await self._show(self.index + 1, keep=False)
         else:
-            self._keep_pending()
-            self.notice = ""
-            self.refresh(recompose=True)
+            await self._show(self.index, keep=False)
             self.action_review()
 
-    def action_move(self, step: int) -> None:
+    async def _move(self, step: int) -> None:
         target = self.index + step
         if 0 <= target < len(self.state.slots):
-            self._show(target)
+            await self._show(target)
 
     def action_flag(self) -> None:
-        if isinstance(self.focused, TextAnswer):
-            return
         flagged = not self.slot.flagged
         try:
             self.service.flag(self.state.attempt.id, self.index, flagged)
@@ -215,7 +256,7 @@ class QuestionScreen(DsatScreen):
         self._keep_pending()
         self.app.push_screen(ReviewScreen(self.state.slots), self._after_review)
 
-    def _after_review(self, choice: int | str | None) -> None:
+    async def _after_review(self, choice: int | str | None) -> None:
         if choice == "submit":
             answered = sum(1 for s in self.state.slots if s.answered)
             total = len(self.state.slots)
@@ -226,7 +267,7 @@ class QuestionScreen(DsatScreen):
                 Confirm("submit.title", body, "submit.yes", "submit.no"), self._after_confirm
             )
         elif isinstance(choice, int):
-            self._show(choice)
+            await self._show(choice)
 
     def _after_confirm(self, yes: bool | None) -> None:
         if yes:

@@ -1,7 +1,10 @@
-"""Answer widgets: each keeps the pending (not yet confirmed) answer and posts messages up.
+"""Answer widgets: each keeps the pending (not yet confirmed) answer.
 
-Digits 1-9 pick choices everywhere; letters a-z are aliases by position, except the
-screen's command letters. Enter posts `Confirmed`; the screen saves and moves on.
+The choice, matching and ordering widgets take no focus: the question screen routes keys
+to them through `handle_key`, in its own message queue, so a key typed right after Enter
+reaches the next item and never the one being left. Digits 1-9 pick choices everywhere;
+letters a-z are aliases by position, except the screen's command letters. The text answer
+is an Input and posts `Confirmed` when Enter is pressed.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
@@ -37,13 +39,20 @@ class Confirmed(Message):
         super().__init__()
 
 
-class ChoiceAnswer(Widget, can_focus=True):
-    """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
+class KeyAnswer(Widget):
+    """A widget the screen feeds keys to. `handle_key` says what the key did."""
 
     DEFAULT_CSS = """
-    ChoiceAnswer { height: auto; padding: 0 1; }
-    ChoiceAnswer:focus { background: $boost; }
+    KeyAnswer { height: auto; padding: 0 1; }
     """
+
+    def handle_key(self, key: str, character: str | None) -> str | None:
+        """'changed', 'confirm', or None when the key is not for this widget."""
+        return None
+
+
+class ChoiceAnswer(KeyAnswer):
+    """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
 
     def __init__(self, item: PresentedItem, value: Any, **kw: Any):
         super().__init__(**kw)
@@ -67,32 +76,30 @@ class ChoiceAnswer(Widget, can_focus=True):
         self.cursor = index
         self.refresh(layout=True)
 
-    def on_key(self, event: events.Key) -> None:
+    def handle_key(self, key: str, character: str | None) -> str | None:
         n = len(self.item.choices)
-        idx = choice_index(event.character or "", n) if event.character else None
+        idx = choice_index(character or "", n)
         if idx is not None:
             self._pick(idx)
-        elif event.key == "down":
+        elif key == "down":
             self.cursor = (self.cursor + 1) % n
-            self.refresh()
-        elif event.key == "up":
+        elif key == "up":
             self.cursor = (self.cursor - 1) % n
-            self.refresh()
-        elif event.key == "space":
+        elif key == "space":
             self._pick(self.cursor)
-        elif event.key == "enter":
-            self.post_message(Confirmed(self.value))
+        elif key == "enter":
+            return "confirm"
         else:
-            return
-        event.stop()
-        event.prevent_default()
+            return None
+        self.refresh(layout=True)
+        return "changed"
 
     def render(self) -> Text:
         out = Text()
         for i, choice in enumerate(self.item.choices):
             on = choice.value in self.value if self.multi else choice.value == self.value
             mark = ("[x]" if on else "[ ]") if self.multi else ("(•)" if on else "( )")
-            style = "bold reverse" if i == self.cursor and self.has_focus else ""
+            style = "reverse" if i == self.cursor else ""
             line = Text(f" {i + 1}  {mark} ", style=style)
             line.append(choice.text, style=style + (" bold" if on else ""))
             out.append_text(line)
@@ -108,13 +115,8 @@ class TextAnswer(Input):
         self.post_message(Confirmed(self.value))
 
 
-class MatchingAnswer(Widget, can_focus=True):
+class MatchingAnswer(KeyAnswer):
     """Left lines in order; ↑/↓ choose a line, a digit assigns a right entry to it."""
-
-    DEFAULT_CSS = """
-    MatchingAnswer { height: auto; padding: 0 1; }
-    MatchingAnswer:focus { background: $boost; }
-    """
 
     def __init__(self, item: PresentedItem, value: Any, **kw: Any):
         super().__init__(**kw)
@@ -122,31 +124,30 @@ class MatchingAnswer(Widget, can_focus=True):
         self.value: list[Any] = list(value) if value else [None] * len(item.lefts)
         self.row = 0
 
-    def on_key(self, event: events.Key) -> None:
-        idx = choice_index(event.character or "", len(self.item.choices))
+    def handle_key(self, key: str, character: str | None) -> str | None:
+        idx = choice_index(character or "", len(self.item.choices))
         if idx is not None:
             self.value[self.row] = self.item.choices[idx].value
             self.row = min(self.row + 1, len(self.item.lefts) - 1)
-        elif event.key == "down":
+        elif key == "down":
             self.row = (self.row + 1) % len(self.item.lefts)
-        elif event.key == "up":
+        elif key == "up":
             self.row = (self.row - 1) % len(self.item.lefts)
-        elif event.key in ("backspace", "delete"):
+        elif key in ("backspace", "delete"):
             self.value[self.row] = None
-        elif event.key == "enter":
-            self.post_message(Confirmed(list(self.value)))
+        elif key == "enter":
+            return "confirm"
         else:
-            return
+            return None
         self.refresh(layout=True)
-        event.stop()
-        event.prevent_default()
+        return "changed"
 
     def render(self) -> Text:
         label = {c.value: str(i + 1) for i, c in enumerate(self.item.choices)}
         out = Text()
         for i, left in enumerate(self.item.lefts):
             chosen = self.value[i]
-            style = "bold reverse" if i == self.row and self.has_focus else ""
+            style = "reverse" if i == self.row else ""
             out.append(f" {chr(ord('A') + i)}. ", style=style)
             out.append(left, style=style)
             out.append(f"  →  [{label[chosen] if chosen is not None else ' '}]\n", style="bold")
@@ -158,34 +159,28 @@ class MatchingAnswer(Widget, can_focus=True):
         return out
 
 
-class OrderingAnswer(Widget, can_focus=True):
+class OrderingAnswer(KeyAnswer):
     """Steps shown shuffled; digits build the order, Backspace removes the last."""
-
-    DEFAULT_CSS = """
-    OrderingAnswer { height: auto; padding: 0 1; }
-    OrderingAnswer:focus { background: $boost; }
-    """
 
     def __init__(self, item: PresentedItem, value: Any, your_order: str, **kw: Any):
         super().__init__(**kw)
         self.item, self.your_order = item, your_order
         self.value: list[Any] = list(value) if value else []
 
-    def on_key(self, event: events.Key) -> None:
-        idx = choice_index(event.character or "", len(self.item.choices))
+    def handle_key(self, key: str, character: str | None) -> str | None:
+        idx = choice_index(character or "", len(self.item.choices))
         if idx is not None:
             chosen = self.item.choices[idx].value
             if chosen not in self.value:
                 self.value.append(chosen)
-        elif event.key == "backspace":
+        elif key == "backspace":
             self.value = self.value[:-1]
-        elif event.key == "enter":
-            self.post_message(Confirmed(list(self.value) if self.complete else None))
+        elif key == "enter":
+            return "confirm"
         else:
-            return
+            return None
         self.refresh(layout=True)
-        event.stop()
-        event.prevent_default()
+        return "changed"
 
     @property
     def complete(self) -> bool:
