@@ -1,0 +1,90 @@
+"""The command line: help with examples, JSON for scripts, clean errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsat.cli import main
+
+COMMANDS = [
+    [],
+    ["take"],
+    ["bank"],
+    ["bank", "validate"],
+    ["bank", "import"],
+    ["bank", "list"],
+    ["bank", "schema"],
+    ["results"],
+    ["results", "list"],
+]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "dsat")
+def test_every_command_has_help_with_an_example(cmd):
+    result = CliRunner().invoke(main, [*cmd, "--help"])
+    assert result.exit_code == 0
+    if cmd not in (["bank"], ["results"]):
+        assert "Example" in result.output
+
+
+def test_import_then_list_items_as_json(tmp_path: Path):
+    db = str(tmp_path / "x.db")
+    runner = CliRunner()
+    first = runner.invoke(main, ["bank", "import", "question_banks", "--db", db, "--by", "trainer"])
+    assert first.exit_code == 0, first.output
+    assert "question_banks/4-safety.yaml: imported (added 21" in first.output
+    second = runner.invoke(main, ["bank", "import", "question_banks", "--db", db])
+    assert "question_banks/4-safety.yaml: unchanged" in second.output
+    listed = runner.invoke(main, ["bank", "list", "--json", "--db", db])
+    rows = json.loads(listed.output)
+    assert len(rows) == 31
+    assert set(rows[0]) >= {"id", "version", "competency", "area", "level", "type", "languages"}
+    assert {r["type"] for r in rows} == {
+        "single",
+        "multiple",
+        "true_false",
+        "short_answer",
+        "numerical",
+        "matching",
+        "ordering",
+        "self_rating",
+    }
+    assert all(r["languages"] == ["vi", "en"] for r in rows)
+
+
+def test_results_list_json_after_an_attempt(db_path: Path, service):
+    service.identify("CB7", "Pham Van D", "So Y te")
+    state = service.start("CB7", "competency", "4.2", "vi", seed=1)
+    service.answer(state.attempt.id, 0, 1)
+    service.submit(state.attempt.id)
+    result = CliRunner().invoke(main, ["results", "list", "--json", "--db", str(db_path)])
+    assert result.exit_code == 0
+    [row] = json.loads(result.output)
+    assert row["candidate"] == "CB7" and row["competency"] == "4.2"
+    assert row["status"] == "submitted" and row["levels"] == "4.2=below"
+    assert {"id", "started_at", "submitted_at", "score", "percent"} <= set(row)
+
+
+def test_schema_is_json_schema_of_a_bank_file():
+    result = CliRunner().invoke(main, ["bank", "schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "dsat question bank"
+    assert "items" in schema["properties"]
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path):
+    missing = tmp_path / "none.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dsat", "results", "list", "--db", str(missing)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {missing}: no such database"
+    assert not missing.exists()

@@ -1,0 +1,119 @@
+"""The real app in a pseudo-terminal, killed with SIGKILL: nothing confirmed is lost, the
+database is intact, and the next run resumes at the same item."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+pytestmark = pytest.mark.slow
+
+DSAT = str(Path(sys.executable).with_name("dsat"))
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
+# seed 7 draws this form for 4.1, and these keys answer each item
+KEYS = ["2\r", "1\r", "2\r", "13\r", "10000\r", "3421\r", "2143\r", "12\r", "3\r"]
+
+
+class Terminal:
+    """A dsat process in a pty, with the screen text it has drawn so far."""
+
+    def __init__(self, db: Path, tmp: Path):
+        env = {**os.environ, "TERM": "xterm-256color", "DSAT_DB": str(db)}
+        self.proc = pexpect.spawn(
+            DSAT,
+            ["take", "--lang", "en", "--seed", "7"],
+            env=env,
+            cwd=str(tmp),
+            dimensions=(32, 100),
+            encoding="utf-8",
+            codec_errors="replace",
+            timeout=20,
+        )
+        self.seen = ""
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                self.seen += ANSI.sub("", self.proc.read_nonblocking(65536, timeout=0.2))
+            except pexpect.TIMEOUT:
+                pass
+            if text in self.seen.replace("\xa0", " "):
+                self.seen = ""
+                return
+        raise AssertionError(f"{text!r} never appeared")
+
+    def send(self, keys: str) -> None:
+        for ch in keys:
+            self.proc.send(ch)
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+def _answered(db: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT position, answer FROM responses WHERE answered_at IS NOT NULL ORDER BY 1"
+        ).fetchall()
+
+
+def _wait_answered(db: Path, n: int) -> None:
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        if len(_answered(db)) >= n:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{n} answers never reached the database")
+
+
+@pytest.mark.parametrize("confirmed", [1, 4, 6])
+def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
+    db = tmp_path / "crash.db"
+    term = Terminal(db, tmp_path)
+    term.wait_for("Employee ID")
+    for value in ("CB042", "Le Thi C", "UBND tinh Lao Cai"):
+        term.send(value)
+        time.sleep(0.2)
+        term.send("\r")
+        time.sleep(0.2)
+    term.wait_for("Choose what to be assessed on")
+    term.send("\r")
+    term.wait_for("Item 1/9")
+    for i in range(confirmed):
+        term.send(KEYS[i])
+        _wait_answered(db, i + 1)
+    saved = _answered(db)
+    term.send(KEYS[confirmed][:-1])  # an answer chosen but not confirmed when the kill comes
+    time.sleep(0.3)
+    term.kill()
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        status = conn.execute("SELECT status, position FROM attempts").fetchall()
+    assert _answered(db) == saved and len(saved) == confirmed
+    assert status == [("in_progress", confirmed)]  # the item on screen when it died
+
+    again = Terminal(db, tmp_path)
+    again.wait_for("Employee ID")
+    again.send("\r")  # the form is filled in with the last candidate
+    again.wait_for("Unfinished test")
+    again.wait_for(f"{confirmed}/9 answered")
+    again.send("\r")
+    again.wait_for(f"Item {confirmed + 1}/9")  # the same item, its unconfirmed choice gone
+    again.send(KEYS[confirmed])
+    _wait_answered(db, confirmed + 1)
+    again.kill()
+    after = _answered(db)
+    assert after[:confirmed] == saved
+    assert after[confirmed][0] == confirmed

@@ -1,0 +1,68 @@
+"""Layering: the core never imports Textual; every message key exists in both languages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from dsat.i18n import CATALOGUES
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "dsat"
+
+
+def test_core_and_cli_do_not_import_textual():
+    code = (
+        "import sys, pkgutil, importlib, dsat.domain, dsat.store, dsat.banks, dsat.services\n"
+        "for pkg in (dsat.domain, dsat.store, dsat.banks, dsat.services):\n"
+        "    for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
+        "        importlib.import_module(m.name)\n"
+        "import dsat.cli\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "textual" not in out, out
+
+
+def test_domain_imports_nothing_of_storage_or_ui():
+    for path in (SRC / "domain").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(
+            r"^\s*(from|import) (dsat\.(store|services|tui|banks|cli)|"
+            r"sqlite|textual)",
+            text,
+            re.M,
+        ), path
+
+
+def test_both_catalogues_have_the_same_keys_and_no_empty_text():
+    vi, en = CATALOGUES["vi"], CATALOGUES["en"]
+    assert set(vi) == set(en)
+    assert all(v.strip() for v in [*vi.values(), *en.values()])
+
+
+def test_every_message_key_used_in_the_code_exists():
+    used = set()
+    pattern = re.compile(r"""\b(?:t|ServiceError)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
+    for path in SRC.rglob("*.py"):
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    used |= {
+        f"question.type.{t}"
+        for t in (
+            "single",
+            "multiple",
+            "true_false",
+            "short_answer",
+            "numerical",
+            "matching",
+            "ordering",
+            "self_rating",
+        )
+    }
+    used |= {f"status.{s}" for s in ("in_progress", "submitted", "expired")}
+    assert len(used) > 40
+    missing = sorted(k for k in used if k not in CATALOGUES["en"])
+    assert not missing
