@@ -3,6 +3,7 @@ database is intact, and the next run resumes at the same item."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -42,10 +43,8 @@ class Terminal:
     def wait_for(self, text: str, timeout: float = 20) -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            try:
+            with contextlib.suppress(pexpect.TIMEOUT):
                 self.seen += ANSI.sub("", self.proc.read_nonblocking(65536, timeout=0.2))
-            except pexpect.TIMEOUT:
-                pass
             if text in self.seen.replace("\xa0", " "):
                 self.seen = ""
                 return
