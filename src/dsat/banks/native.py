@@ -193,6 +193,7 @@ def _validate_items(
         return BankFile(path, sha, []), collector.resolve()
     items: list[Any] = []
     known = set(fw.competency_ids()) if fw else None
+    shown_path = display_path(path)
     for i, raw in enumerate(header.items):
         fields = raw if isinstance(raw, dict) else {}
         ident, comp, level = fields.get("id"), fields.get("competency"), fields.get("level")
@@ -214,7 +215,7 @@ def _validate_items(
                     f"{label}.id",
                 )
             else:
-                first_seen[ident] = f"{display_path(path)} items[{i}]"
+                first_seen[ident] = f"{shown_path} items[{i}]"
         try:
             items.append(ITEM_ADAPTER.validate_python(raw))
         except ValidationError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
@@ -49,10 +48,13 @@ class _ItemBase(_Model):
     def scored(self) -> bool:
         return True
 
+    def canonical_json(self) -> str:
+        """Everything the item says, as JSON in the models' fixed field order."""
+        return self.model_dump_json()
+
     def content_hash(self) -> str:
         """A stable hash of everything the item says; a changed hash means a new version."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
 def _check_options(options: list[Option]) -> None:

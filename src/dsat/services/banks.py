@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ import sqlite_utils
 from pydantic import BaseModel, ConfigDict
 
 from dsat.banks.errors import display_path
-from dsat.banks.native import LoadedBank, load_bank, read_framework
+from dsat.banks.native import LoadedBank, expand, load_bank, read_framework
 from dsat.domain.framework import Framework
 from dsat.domain.items import Item
 from dsat.domain.text import LocalizedText
@@ -44,6 +45,30 @@ def validate(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> 
     return load_bank(paths, default_framework(db))
 
 
+def _all_unchanged(
+    db: sqlite_utils.Database, paths: Sequence[Path]
+) -> catalogue.ImportSummary | None:
+    """A summary when every file is byte-identical to its last import, else None.
+
+    Saves reading, parsing and validating a bank that has not changed since.
+    """
+    summary = catalogue.ImportSummary()
+    for path in expand(paths):
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None  # the full import reports it
+        shown = display_path(path)
+        if catalogue.framework_sha_known(db, sha):
+            continue
+        if catalogue.last_bank_sha(db, shown) != sha:
+            return None
+        summary.files.append(
+            catalogue.FileChanges(shown, unchanged=catalogue.active_count(db, shown), skipped=True)
+        )
+    return summary
+
+
 def import_bank(
     db: sqlite_utils.Database,
     paths: Sequence[Path],
@@ -52,6 +77,9 @@ def import_bank(
     clock: Clock = system_clock,
 ) -> catalogue.ImportSummary:
     """Validate everything, then write all of it in one transaction, or nothing."""
+    unchanged = _all_unchanged(db, paths)
+    if unchanged is not None and unchanged.files:
+        return unchanged
     loaded = validate(paths, db)
     by = imported_by or getpass.getuser()
     now = now_iso(clock())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,18 @@ def last_bank_sha(db: sqlite_utils.Database, path: str) -> str | None:
     return row[0] if row else None
 
 
+def framework_sha_known(db: sqlite_utils.Database, sha: str) -> bool:
+    return (
+        db.conn.execute("SELECT 1 FROM frameworks WHERE sha256 = ?", [sha]).fetchone() is not None
+    )
+
+
+def active_count(db: sqlite_utils.Database, source: str) -> int:
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM items WHERE source = ? AND status = 'active'", [source]
+    ).fetchone()[0]
+
+
 def latest_versions(db: sqlite_utils.Database) -> dict[str, tuple[int, str, str, str]]:
     """item_id -> (version, content_hash, status, source) of its newest version."""
     rows = db.conn.execute(
@@ -115,9 +128,11 @@ def import_file(
     retire: list[tuple[str, int]] = []
     reactivate: list[tuple[str, int]] = []
     present = set()
+    area_of = {c.id: a.id for a in fw.areas for c in a.competencies}
     for item in items:
         present.add(item.id)
-        digest = item.content_hash()
+        data = item.canonical_json()
+        digest = hashlib.sha256(data.encode()).hexdigest()
         known = latest.get(item.id)
         if known and known[1] == digest:
             if known[2] == "retired":
@@ -133,14 +148,13 @@ def import_file(
             changes.changed += 1
         else:
             changes.added += 1
-        area = fw.area_of(item.competency)
         new_rows.append(
             {
                 "item_id": item.id,
                 "version": version,
                 "content_hash": digest,
                 "competency_id": item.competency,
-                "area_id": area.id if area else None,
+                "area_id": area_of.get(item.competency),
                 "level": item.level,
                 "type": item.type,
                 "languages": ",".join(LANGS),
