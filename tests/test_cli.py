@@ -88,3 +88,10 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path):
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"error: {missing}: no such database"
     assert not missing.exists()
+
+
+def test_a_bad_setting_in_the_environment_is_named(monkeypatch):
+    monkeypatch.setenv("DSAT_LANG", "fr")
+    result = CliRunner().invoke(main, ["results", "list"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: DSAT_LANG: Input should be 'vi' or 'en'"

@@ -36,6 +36,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from dsat.banks.errors import BankError
         from dsat.services.errors import ServiceError
+        from dsat.settings import SettingsError
         from dsat.store.db import StoreError
 
         try:
@@ -47,7 +48,7 @@ class _Group(click.Group):
             _fail(f"{n} problem{'s' if n != 1 else ''} found; nothing was written")
         except ServiceError as exc:
             _fail(exc.message("en"))
-        except StoreError as exc:
+        except (StoreError, SettingsError) as exc:
             _fail(str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise

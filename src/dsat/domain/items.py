@@ -26,7 +26,8 @@ EPS = 1e-9
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators are built on first use, not at import: the app's first screen needs none
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Option(_Model):
@@ -214,7 +215,7 @@ Item = Annotated[
     | SelfRatingItem,
     Field(discriminator="type"),
 ]
-ITEM_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item)
+ITEM_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item, config=ConfigDict(defer_build=True))
 
 
 def item_from_json(data: str | bytes) -> Item:

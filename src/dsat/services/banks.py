@@ -1,4 +1,8 @@
-"""Bank use cases: validate, import, list, schema; and the shipped bank on first run."""
+"""Bank use cases: validate, import, list, schema; and the shipped bank on first run.
+
+The bank readers (YAML parsers, item validation) are imported only by the functions that
+read files, so opening the app on an existing database does not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
-from pydantic import BaseModel, ConfigDict
 
 from dsat.banks.errors import display_path
-from dsat.banks.native import LoadedBank, expand, load_bank, read_framework
 from dsat.domain.framework import Framework
-from dsat.domain.items import Item
-from dsat.domain.text import LocalizedText
 from dsat.services.clock import Clock, system_clock
 from dsat.store import catalogue
 from dsat.store.db import now_iso, transaction
+
+if TYPE_CHECKING:
+    from dsat.banks.native import LoadedBank
 
 
 def shipped_bank_dir() -> Path:
@@ -36,12 +39,16 @@ def default_framework(db: sqlite_utils.Database | None) -> Framework | None:
         fw = catalogue.load_framework(db)
         if fw is not None:
             return fw
+    from dsat.banks.native import read_framework
+
     path = shipped_bank_dir() / "framework.yaml"
     return read_framework(path)[0] if path.exists() else None
 
 
 def validate(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> LoadedBank:
     """Raise BankError listing every issue, or return the validated bank."""
+    from dsat.banks.native import load_bank
+
     return load_bank(paths, default_framework(db))
 
 
@@ -52,6 +59,8 @@ def _all_unchanged(
 
     Saves reading, parsing and validating a bank that has not changed since.
     """
+    from dsat.banks.native import expand
+
     summary = catalogue.ImportSummary()
     for path in expand(paths):
         try:
@@ -118,13 +127,18 @@ def list_items(db: sqlite_utils.Database, include_retired: bool = False) -> list
     return catalogue.list_items(db, include_retired)
 
 
-class BankFileSchema(BaseModel):
-    """A dsat question bank file (YAML). The framework lives in its own file."""
-
-    model_config = ConfigDict(extra="forbid", title="dsat question bank")
-    title: LocalizedText | None = None
-    items: list[Item]
-
-
 def bank_schema() -> str:
+    """The JSON Schema of an item file."""
+    from pydantic import BaseModel, ConfigDict
+
+    from dsat.domain.items import Item
+    from dsat.domain.text import LocalizedText
+
+    class BankFileSchema(BaseModel):
+        """A dsat question bank file (YAML). The framework lives in its own file."""
+
+        model_config = ConfigDict(extra="forbid", title="dsat question bank")
+        title: LocalizedText | None = None
+        items: list[Item]
+
     return json.dumps(BankFileSchema.model_json_schema(), indent=2, ensure_ascii=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from textual.app import App
@@ -14,12 +15,13 @@ from dsat.i18n import other, t
 from dsat.services.assessment import AssessmentService
 from dsat.services.clock import Clock, system_clock
 from dsat.tui.format import date_time, duration
-from dsat.tui.screens.history import HistoryScreen
 from dsat.tui.screens.identify import IdentifyScreen
 from dsat.tui.screens.modals import Confirm
-from dsat.tui.screens.picker import PickerScreen
-from dsat.tui.screens.question import QuestionScreen
-from dsat.tui.screens.result import ResultScreen
+
+if TYPE_CHECKING:  # the other screens are imported when first shown: a faster start
+    from dsat.tui.screens.picker import PickerScreen
+    from dsat.tui.screens.question import QuestionScreen
+    from dsat.tui.screens.result import ResultScreen
 
 
 class DsatApp(App[None]):
@@ -81,6 +83,8 @@ class DsatApp(App[None]):
             self.show_picker()
 
     def show_picker(self) -> None:
+        from dsat.tui.screens.picker import PickerScreen
+
         assert self.candidate is not None
         entries = self.service.menu(self.candidate.employee_id, self.lang)
         self.switch_screen(PickerScreen(entries, self.candidate, self.fw))
@@ -90,13 +94,19 @@ class DsatApp(App[None]):
         state = self.service.start(
             self.candidate.employee_id, message.kind, message.scope_id, self.lang, self.seed
         )
+        self._question(state)
+
+    def _question(self, state) -> None:  # type: ignore[no-untyped-def]
+        from dsat.tui.screens.question import QuestionScreen
+
         self.switch_screen(QuestionScreen(self.service, self.fw, state))
 
     def open_attempt(self, attempt_id: str) -> None:
-        state = self.service.state(attempt_id, self.lang)
-        self.switch_screen(QuestionScreen(self.service, self.fw, state))
+        self._question(self.service.state(attempt_id, self.lang))
 
     def on_question_screen_finished(self, message: QuestionScreen.Finished) -> None:
+        from dsat.tui.screens.result import ResultScreen
+
         view = self.service.result(message.attempt_id, self.lang)
         self.switch_screen(ResultScreen(view, self.fw, message.expired))
 
@@ -105,6 +115,8 @@ class DsatApp(App[None]):
 
     def _history(self) -> None:
         assert self.candidate is not None
+        from dsat.tui.screens.history import HistoryScreen
+
         rows = self.service.history(self.candidate.employee_id)
         self.push_screen(HistoryScreen(rows, self.fw))
 
