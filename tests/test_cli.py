@@ -94,4 +94,4 @@ def test_a_bad_setting_in_the_environment_is_named(monkeypatch):
     monkeypatch.setenv("DSAT_LANG", "fr")
     result = CliRunner().invoke(main, ["results", "list"])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: DSAT_LANG: Input should be 'vi' or 'en'"
+    assert result.stderr.strip() == "error: DSAT_LANG: must be 'vi' or 'en', not 'fr'"

@@ -66,3 +66,16 @@ def test_every_message_key_used_in_the_code_exists():
     assert len(used) > 40
     missing = sorted(k for k in used if k not in CATALOGUES["en"])
     assert not missing
+
+
+def test_nothing_before_the_first_frame_imports_pydantic_or_the_bank_readers():
+    """`dsat take` paints its sign-in screen before loading the core (see tui/app.py)."""
+    code = (
+        "import sys\n"
+        "import dsat.cli, dsat.settings, dsat.store.db, dsat.tui.app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml', 'ryaml'}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

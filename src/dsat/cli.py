@@ -90,15 +90,16 @@ def take(lang: str | None, db: Path | None, seed: int | None) -> None:
     Example:
         dsat take --lang en --db results/room1.db
     """
-    from dsat.services.banks import default_framework, ensure_bank
     from dsat.settings import load_settings
 
     settings = load_settings(db=db, lang=lang)
-    database = _open_db(settings.db)
-    ensure_bank(database)
+    database = _open_db(settings.db)  # before the app: a bad --db is a one-line error
     from dsat.tui.app import DsatApp
 
-    DsatApp(database, default_framework(database), lang=settings.lang, seed=seed).run()
+    app = DsatApp(database, lang=settings.lang, seed=seed)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @main.group()

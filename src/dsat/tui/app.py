@@ -1,24 +1,28 @@
-"""The test-taking app: wires screens to the AssessmentService. Navigation lives here only."""
+"""The test-taking app: wires screens to the AssessmentService. Navigation lives here only.
+
+The sign-in screen is painted first; the core (shipped bank on first run, framework,
+service) is loaded right after that first frame, so the candidate sees the app at once.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-import sqlite_utils
 from textual.app import App
 from textual.binding import Binding
 
-from dsat.domain.attempts import Attempt, Candidate
-from dsat.domain.framework import Framework
 from dsat.i18n import other, t
-from dsat.services.assessment import AssessmentService
 from dsat.services.clock import Clock, system_clock
 from dsat.tui.format import date_time, duration
 from dsat.tui.screens.identify import IdentifyScreen
 from dsat.tui.screens.modals import Confirm
 
-if TYPE_CHECKING:  # the other screens are imported when first shown: a faster start
+if TYPE_CHECKING:  # imported when first needed: a faster start
+    import sqlite_utils
+
+    from dsat.domain.attempts import Attempt, Candidate
+    from dsat.domain.framework import Framework
+    from dsat.services.assessment import AssessmentService
     from dsat.tui.screens.picker import PickerScreen
     from dsat.tui.screens.question import QuestionScreen
     from dsat.tui.screens.result import ResultScreen
@@ -32,20 +36,45 @@ class DsatApp(App[None]):
     def __init__(
         self,
         db: sqlite_utils.Database,
-        framework: Framework,
+        framework: Framework | None = None,
         *,
         lang: str = "vi",
         seed: int | None = None,
         clock: Clock = system_clock,
     ):
+        """`framework` None: the one in the database (the shipped bank is imported on a
+        database that has no items yet)."""
         super().__init__()
-        self.fw, self.lang, self.seed = framework, lang, seed
-        self.service = AssessmentService(db, framework, clock)
+        self.db, self.lang, self.seed, self.clock = db, lang, seed, clock
+        self.fw: Framework | None = framework
+        self.service: AssessmentService | None = None
         self.candidate: Candidate | None = None
 
     def on_mount(self) -> None:
         self.title = t("app.title", self.lang)
-        self.push_screen(IdentifyScreen(self.service, self.service.last_candidate()))
+        self.push_screen(IdentifyScreen())
+        self.call_after_refresh(self._load_core)
+
+    def _load_core(self) -> None:
+        """After the first frame: everything the sign-in screen does not need to be drawn."""
+        from dsat.banks.errors import BankError
+        from dsat.services.assessment import AssessmentService
+        from dsat.services.banks import default_framework, ensure_bank
+
+        try:
+            if self.fw is None:
+                ensure_bank(self.db, self.clock)
+                self.fw = default_framework(self.db)
+        except BankError as exc:
+            self.exit(return_code=1, message=f"error: {exc}")
+            return
+        if self.fw is None:
+            self.exit(return_code=1, message="error: no competency framework in the database")
+            return
+        self.service = AssessmentService(self.db, self.fw, self.clock)
+        for screen in self.screen_stack:
+            if isinstance(screen, IdentifyScreen):
+                screen.ready(self.service, self.service.last_candidate())
 
     # --- language --------------------------------------------------------------------------
     def action_toggle_lang(self) -> None:
@@ -57,6 +86,7 @@ class DsatApp(App[None]):
 
     # --- flow ------------------------------------------------------------------------------
     def on_identify_screen_identified(self, message: IdentifyScreen.Identified) -> None:
+        assert self.service is not None
         self.candidate = message.candidate
         pending = self.service.resumable(message.candidate.employee_id)
         if pending is None:
@@ -125,6 +155,3 @@ class DsatApp(App[None]):
 
     def on_picker_screen_history_requested(self, _: PickerScreen.HistoryRequested) -> None:
         self._history()
-
-    def now(self) -> datetime:
-        return self.service.clock()

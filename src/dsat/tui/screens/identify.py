@@ -1,17 +1,27 @@
-"""Who is taking the test: employee id, full name, unit (remembers the last candidate)."""
+"""Who is taking the test: employee id, full name, unit (remembers the last candidate).
+
+Drawn before the core is loaded; the app hands it the service and the last candidate
+through `ready` once they are there.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from dsat.domain.attempts import Candidate
-from dsat.services.assessment import AssessmentService
 from dsat.services.errors import ServiceError
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from dsat.domain.attempts import Candidate
+    from dsat.services.assessment import AssessmentService
+
+FIELDS = ("employee_id", "full_name", "unit")
 
 
 class IdentifyScreen(DsatScreen):
@@ -20,22 +30,27 @@ class IdentifyScreen(DsatScreen):
             self.candidate = candidate
             super().__init__()
 
-    def __init__(self, service: AssessmentService, last: Candidate | None):
+    def __init__(self) -> None:
         super().__init__()
-        self.service = service
-        self.values = (
-            {"employee_id": last.employee_id, "full_name": last.full_name, "unit": last.unit}
-            if last
-            else {"employee_id": "", "full_name": "", "unit": ""}
-        )
+        self.service: AssessmentService | None = None
+        self.values = dict.fromkeys(FIELDS, "")
         self.error = ""
+
+    def ready(self, service: AssessmentService, last: Candidate | None) -> None:
+        """The core is loaded: fill in the last candidate unless the fields were typed in."""
+        self.service = service
+        if last and not any(self.values.values()):
+            for field in FIELDS:
+                self.values[field] = getattr(last, field)
+                self.query_one(f"#{field}", Input).value = self.values[field]
+            self._focus_first_empty()
 
     def compose(self) -> ComposeResult:
         self.composed_lang = self.app.lang
         with Vertical(id="form", classes="card"):
             yield Static(self.t("identify.title"), classes="title")
             yield Static(self.t("identify.intro"), classes="muted")
-            for field in ("employee_id", "full_name", "unit"):
+            for field in FIELDS:
                 yield Label(self.t(f"identify.{field}"))
                 yield Input(value=self.values[field], id=field, max_length=200)
             yield Static(self.error, id="error", classes="error", markup=False)
@@ -49,7 +64,10 @@ class IdentifyScreen(DsatScreen):
         )
 
     def on_mount(self) -> None:
-        empty = next((f for f, v in self.values.items() if not v), "employee_id")
+        self._focus_first_empty()
+
+    def _focus_first_empty(self) -> None:
+        empty = next((f for f in FIELDS if not self.values[f]), "employee_id")
         self.query_one(f"#{empty}", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -58,18 +76,18 @@ class IdentifyScreen(DsatScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        order = ["employee_id", "full_name", "unit"]
-        idx = order.index(event.input.id or "unit")
-        blank = next((f for f in order if not self.values[f].strip()), None)
+        blank = next((f for f in FIELDS if not self.values[f].strip()), None)
         if blank is None:
             self._submit()
         else:
-            self.query_one(f"#{order[min(idx + 1, 2)] if blank is None else blank}", Input).focus()
+            self.query_one(f"#{blank}", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self._submit()
 
     def _submit(self) -> None:
+        if self.service is None:  # still loading; keys wait in the queue, so rarely seen
+            return
         try:
             cand = self.service.identify(**self.values)
         except ServiceError as exc:
