@@ -22,9 +22,12 @@ import yaml
 
 from _harness import report
 from dsat.banks.native import load_bank
+from dsat.domain.items import ITEM_TYPES
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.store.db import connect, now_iso, transaction
 from dsat.store.migrations import MIGRATIONS
+
+SCORED_TYPES = [t for t in ITEM_TYPES if t != "self_rating"]
 
 
 def _t(s: str) -> dict[str, str]:
@@ -36,15 +39,7 @@ def generate(n: int, seed: int = 1) -> list[dict]:
     comps = ["1.1", "1.2", "2.1", "3.1", "4.1", "4.2", "5.1", "6.2"]
     items = []
     for i in range(n):
-        kind = [
-            "single",
-            "multiple",
-            "true_false",
-            "short_answer",
-            "numerical",
-            "matching",
-            "ordering",
-        ][i % 7]
+        kind = SCORED_TYPES[i % len(SCORED_TYPES)]
         item = {
             "id": f"G-{i:05d}",
             "competency": rng.choice(comps),

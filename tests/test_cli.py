@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsat.cli import main
+from dsat.domain.items import ITEM_TYPES
 
 COMMANDS = [
     [],
@@ -45,16 +46,7 @@ def test_import_then_list_items_as_json(tmp_path: Path):
     rows = json.loads(listed.output)
     assert len(rows) == 31
     assert set(rows[0]) >= {"id", "version", "competency", "area", "level", "type", "languages"}
-    assert {r["type"] for r in rows} == {
-        "single",
-        "multiple",
-        "true_false",
-        "short_answer",
-        "numerical",
-        "matching",
-        "ordering",
-        "self_rating",
-    }
+    assert {r["type"] for r in rows} == set(ITEM_TYPES)
     assert all(r["languages"] == ["vi", "en"] for r in rows)
 
 
@@ -68,6 +60,15 @@ def test_results_list_json_after_an_attempt(db_path: Path, service):
     [row] = json.loads(result.output)
     assert row["candidate"] == "CB7" and row["competency"] == "4.2"
     assert row["status"] == "submitted" and row["levels"] == "4.2=below"
+    assert row["results"] == [
+        {
+            "competency": "4.2",
+            "band": "below",
+            "percent": 0.0,
+            "proficient": False,
+            "self_band": "foundation",
+        }
+    ]
     assert {"id", "started_at", "submitted_at", "score", "percent"} <= set(row)
 
 

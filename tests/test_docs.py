@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dsat.domain.items import ITEM_TYPES
 from dsat.services.banks import shipped_bank_dir, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,16 +18,7 @@ def test_the_bank_format_example_validates(tmp_path: Path):
     path = tmp_path / "example.yaml"
     path.write_text(example, encoding="utf-8")
     loaded = validate([shipped_bank_dir() / "framework.yaml", path])
-    assert {i.type for i in loaded.items} == {
-        "single",
-        "multiple",
-        "true_false",
-        "short_answer",
-        "numerical",
-        "matching",
-        "ordering",
-        "self_rating",
-    }
+    assert {i.type for i in loaded.items} == set(ITEM_TYPES)
 
 
 def test_readme_opens_with_two_commands_and_ci_runs_the_second():

@@ -7,9 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dsat.domain.items import ITEM_TYPES
 from dsat.i18n import CATALOGUES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dsat"
+
+
+def _loaded_after(code: str) -> str:
+    """What a fresh interpreter prints after running `code` (which imports things)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_core_and_cli_do_not_import_textual():
@@ -21,9 +29,7 @@ def test_core_and_cli_do_not_import_textual():
         "import dsat.cli\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _loaded_after(code)
     assert "textual" not in out, out
 
 
@@ -49,19 +55,7 @@ def test_every_message_key_used_in_the_code_exists():
     pattern = re.compile(r"""\b(?:t|ServiceError)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
     for path in SRC.rglob("*.py"):
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
-    used |= {
-        f"question.type.{t}"
-        for t in (
-            "single",
-            "multiple",
-            "true_false",
-            "short_answer",
-            "numerical",
-            "matching",
-            "ordering",
-            "self_rating",
-        )
-    }
+    used |= {f"question.type.{t}" for t in ITEM_TYPES}
     used |= {f"status.{s}" for s in ("in_progress", "submitted", "expired")}
     assert len(used) > 40
     missing = sorted(k for k in used if k not in CATALOGUES["en"])
@@ -75,7 +69,5 @@ def test_nothing_before_the_first_frame_imports_pydantic_or_the_bank_readers():
         "import dsat.cli, dsat.settings, dsat.store.db, dsat.tui.app\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml', 'ryaml'}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    out = _loaded_after(code)
+    assert out == "[]"

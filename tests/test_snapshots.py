@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.tui_helpers import SIZE, make_app, sign_in
+from tests.tui_helpers import SIZE, make_app, open_first_item, sign_in
 
 
-async def _to_question(pilot: Pilot, competency_keys: tuple[str, ...] = ()) -> None:
-    await sign_in(pilot)
-    await pilot.press(*competency_keys, "enter")
-    await pilot.pause()
+async def _to_question(pilot: Pilot) -> None:
+    await open_first_item(pilot)
 
 
 def _to_kind(kind: str):

@@ -12,7 +12,7 @@ from dsat.tui.screens.picker import PickerScreen
 from dsat.tui.screens.question import QuestionScreen
 from dsat.tui.screens.result import ResultScreen
 from dsat.tui.screens.review import ReviewScreen
-from tests.tui_helpers import SIZE, answer_all, make_app, sign_in
+from tests.tui_helpers import SIZE, answer_all, make_app, open_first_item, sign_in
 
 
 async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock):
@@ -56,9 +56,7 @@ async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock)
 async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         screen = app.screen
         status = screen.query_one("#status")
         assert "Not answered yet" in str(status.render())
@@ -83,9 +81,7 @@ async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, cloc
 async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):
     app = make_app(db, fw, clock, lang="vi")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         await pilot.press("right")
         await pilot.pause()
         stem_vi = str(app.screen.query_one("#stem").render())
@@ -100,9 +96,7 @@ async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):
 async def test_no_key_or_explanation_on_any_candidate_screen(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("down", "enter")  # 4.2: has a short answer item
-        await pilot.pause()
+        await open_first_item(pilot, "down")  # 4.2: has a short answer item
         screen = app.screen
         forbidden = []
         for slot in screen.state.slots:
@@ -132,9 +126,7 @@ async def test_no_key_or_explanation_on_any_candidate_screen(db, fw, clock):
 async def test_time_running_out_submits_with_what_was_saved(db, fw, clock):
     app = make_app(db, fw, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         attempt_id = app.screen.state.attempt.id
         await pilot.press("2", "enter")
         await pilot.pause()
@@ -149,9 +141,7 @@ async def test_time_running_out_submits_with_what_was_saved(db, fw, clock):
 async def test_closing_and_reopening_offers_to_resume_at_the_same_item(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         await pilot.press("1", "enter", "1", "enter", "1", "enter")
         await pilot.pause()
         assert app.screen.index == 3
@@ -176,9 +166,7 @@ async def test_closing_and_reopening_offers_to_resume_at_the_same_item(db, fw, c
 async def test_a_failed_write_keeps_the_answer_on_screen(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         db.execute("PRAGMA query_only = ON")  # the database refuses writes from now on
         await pilot.press("2", "enter")
         await pilot.pause()
@@ -209,9 +197,7 @@ async def test_keys_typed_faster_than_the_screen_changes_land_on_the_right_items
 
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_first_item(pilot)
         attempt_id = app.screen.state.attempt.id
         second = app.screen.state.slots[1].item  # a single-choice item
         for key in ("3", "enter", "2", "enter", "1"):  # no waiting between keys

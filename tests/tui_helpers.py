@@ -32,6 +32,13 @@ async def sign_in(
     await pilot.pause()
 
 
+async def open_first_item(pilot: Pilot, *menu_keys: str) -> None:
+    """Sign in, pick the highlighted competency (after `menu_keys`), reach its first item."""
+    await sign_in(pilot)
+    await pilot.press(*menu_keys, "enter")
+    await pilot.pause()
+
+
 def keys_for(kind: str, n_choices: int) -> list[str]:
     """Keys that give some answer to an item of this kind."""
     if kind == "choice":

@@ -224,14 +224,21 @@ def latest_bands(db: sqlite_utils.Database, employee_id: str) -> dict[str, tuple
 def list_attempts(
     db: sqlite_utils.Database, employee_id: str | None = None
 ) -> list[dict[str, Any]]:
+    """Attempts, newest first, with totals and a result per competency (`results`)."""
     where, params = ("WHERE a.employee_id = ?", [employee_id]) if employee_id else ("", [])
-    return list(
+    rows = list(
         db.query(
             f"""SELECT a.id, a.employee_id AS candidate, c.full_name, a.scope_kind,
                        a.scope_id AS competency, a.status, a.started_at, a.submitted_at,
                        ROUND(SUM(r.raw), 4) AS score, ROUND(SUM(r.max), 4) AS max,
                        ROUND(100.0 * SUM(r.raw) / NULLIF(SUM(r.max), 0), 1) AS percent,
-                       GROUP_CONCAT(r.competency_id || '=' || r.band, ' ') AS levels
+                       GROUP_CONCAT(r.competency_id || '=' || r.band, ' ') AS levels,
+                       json_group_array(json_object(
+                           'competency', r.competency_id, 'band', r.band,
+                           'percent', r.percent, 'proficient', json(CASE r.proficient
+                               WHEN 1 THEN 'true' ELSE 'false' END),
+                           'self_band', r.self_band
+                       )) FILTER (WHERE r.attempt_id IS NOT NULL) AS results
                 FROM attempts a JOIN candidates c ON c.employee_id = a.employee_id
                 LEFT JOIN results r ON r.attempt_id = a.id
                 {where}
@@ -239,3 +246,6 @@ def list_attempts(
             params,
         )
     )
+    for row in rows:
+        row["results"] = json.loads(row["results"] or "[]")
+    return rows

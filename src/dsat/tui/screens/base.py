@@ -25,8 +25,8 @@ class _Texts:
 
 
 class DsatScreen(_Texts, Screen):
-    pass
+    """A full screen of the app."""
 
 
 class DsatModal(_Texts, ModalScreen):  # type: ignore[type-arg]
-    pass
+    """A dialog over the current screen."""

@@ -25,7 +25,7 @@ class PickerScreen(DsatScreen):
             super().__init__()
 
     class HistoryRequested(Message):
-        pass
+        """The candidate asked for their past tests."""
 
     def __init__(self, entries: list[MenuEntry], candidate: Candidate, framework: Framework):
         super().__init__()

@@ -24,10 +24,10 @@ class ResultScreen(DsatScreen):
     ]
 
     class NewTestRequested(Message):
-        pass
+        """The candidate wants to take another test."""
 
     class HistoryRequested(Message):
-        pass
+        """The candidate asked for their past tests."""
 
     def __init__(self, view: ResultView, framework: Framework, expired: bool = False):
         super().__init__()

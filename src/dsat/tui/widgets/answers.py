@@ -47,8 +47,17 @@ class KeyAnswer(Widget):
     """
 
     def handle_key(self, key: str, character: str | None) -> str | None:
-        """'changed', 'confirm', or None when the key is not for this widget."""
-        return None
+        """'confirm' for Enter, 'changed' when the key changed the answer, else None."""
+        if key == "enter":
+            return "confirm"
+        if not self.apply_key(key, character):
+            return None
+        self.refresh(layout=True)
+        return "changed"
+
+    def apply_key(self, key: str, character: str | None) -> bool:
+        """Change the pending answer for this key; False when the key is not for us."""
+        return False
 
 
 class ChoiceAnswer(KeyAnswer):
@@ -74,9 +83,8 @@ class ChoiceAnswer(KeyAnswer):
         else:
             self.value = chosen
         self.cursor = index
-        self.refresh(layout=True)
 
-    def handle_key(self, key: str, character: str | None) -> str | None:
+    def apply_key(self, key: str, character: str | None) -> bool:
         n = len(self.item.choices)
         idx = choice_index(character or "", n)
         if idx is not None:
@@ -87,12 +95,9 @@ class ChoiceAnswer(KeyAnswer):
             self.cursor = (self.cursor - 1) % n
         elif key == "space":
             self._pick(self.cursor)
-        elif key == "enter":
-            return "confirm"
         else:
-            return None
-        self.refresh(layout=True)
-        return "changed"
+            return False
+        return True
 
     def render(self) -> Text:
         out = Text()
@@ -124,7 +129,7 @@ class MatchingAnswer(KeyAnswer):
         self.value: list[Any] = list(value) if value else [None] * len(item.lefts)
         self.row = 0
 
-    def handle_key(self, key: str, character: str | None) -> str | None:
+    def apply_key(self, key: str, character: str | None) -> bool:
         idx = choice_index(character or "", len(self.item.choices))
         if idx is not None:
             self.value[self.row] = self.item.choices[idx].value
@@ -135,12 +140,9 @@ class MatchingAnswer(KeyAnswer):
             self.row = (self.row - 1) % len(self.item.lefts)
         elif key in ("backspace", "delete"):
             self.value[self.row] = None
-        elif key == "enter":
-            return "confirm"
         else:
-            return None
-        self.refresh(layout=True)
-        return "changed"
+            return False
+        return True
 
     def render(self) -> Text:
         label = {c.value: str(i + 1) for i, c in enumerate(self.item.choices)}
@@ -167,7 +169,7 @@ class OrderingAnswer(KeyAnswer):
         self.item, self.your_order = item, your_order
         self.value: list[Any] = list(value) if value else []
 
-    def handle_key(self, key: str, character: str | None) -> str | None:
+    def apply_key(self, key: str, character: str | None) -> bool:
         idx = choice_index(character or "", len(self.item.choices))
         if idx is not None:
             chosen = self.item.choices[idx].value
@@ -175,12 +177,9 @@ class OrderingAnswer(KeyAnswer):
                 self.value.append(chosen)
         elif key == "backspace":
             self.value = self.value[:-1]
-        elif key == "enter":
-            return "confirm"
         else:
-            return None
-        self.refresh(layout=True)
-        return "changed"
+            return False
+        return True
 
     @property
     def complete(self) -> bool:
