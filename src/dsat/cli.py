@@ -104,7 +104,12 @@ def take(lang: str | None, db: Path | None, seed: int | None) -> None:
 
 @main.group()
 def bank() -> None:
-    """Question banks: validate, import, list, schema."""
+    """Question banks: validate, import, list, schema.
+
+    \b
+    Example:
+        dsat bank validate question_banks/ && dsat bank import question_banks/
+    """
 
 
 @bank.command("validate")
@@ -196,7 +201,12 @@ def bank_schema() -> None:
 
 @main.group()
 def results() -> None:
-    """Attempts and results."""
+    """Attempts and results.
+
+    \b
+    Example:
+        dsat results list --candidate CB001
+    """
 
 
 @results.command("list")
