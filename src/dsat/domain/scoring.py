@@ -35,14 +35,14 @@ def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
         return None
     match item:
         case SingleChoiceItem():
-            if answer not in {o.id for o in item.options}:
+            if not isinstance(answer, str) or answer not in {o.id for o in item.options}:
                 raise AnswerError(f"unknown option {answer!r}")
             return answer
         case MultipleChoiceItem():
             if not isinstance(answer, list | tuple):
                 raise AnswerError("expected a list of options")
             ids = {o.id for o in item.options}
-            bad = [a for a in answer if a not in ids]
+            bad = [a for a in answer if not isinstance(a, str) or a not in ids]
             if bad:
                 raise AnswerError(f"unknown option {bad[0]!r}")
             order = [o.id for o in item.options]
@@ -62,12 +62,16 @@ def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
             if not isinstance(answer, list | tuple) or len(answer) != len(item.pairs):
                 raise AnswerError(f"expected {len(item.pairs)} matches")
             for a in answer:
-                if a is not None and (not isinstance(a, int) or not 0 <= a < n_rights):
+                valid = a is None or (type(a) is int and 0 <= a < n_rights)
+                if not valid:
                     raise AnswerError(f"no right-hand entry {a!r}")
             return list(answer)
         case OrderingItem():
-            if not isinstance(answer, list | tuple) or sorted(answer) != list(
-                range(len(item.steps))
+            steps = list(range(len(item.steps)))
+            if (
+                not isinstance(answer, list | tuple)
+                or not all(type(a) is int for a in answer)
+                or sorted(answer) != steps
             ):
                 raise AnswerError("expected every step exactly once")
             return list(answer)
