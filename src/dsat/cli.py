@@ -134,6 +134,32 @@ def bank_validate(paths: tuple[Path, ...], db: Path | None) -> None:
     click.echo(f"ok: {len(loaded.items)} items in {len(loaded.files)} files are valid")
 
 
+@bank.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def bank_lint(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check how items are written: duplicates, give-away keys, risky wording.
+
+    Files must validate first. Errors (exit code 1): the same stem twice, "all/none of the
+    above" options. Warnings: near-duplicate stems, the key too often the longest option,
+    unbalanced key positions, negative stems without capitals, options repeating the stem.
+
+    \b
+    Example:
+        dsat bank lint question_banks/
+    """
+    from dsat.services.banks import lint
+
+    findings = lint(list(paths))
+    for f in findings:
+        click.echo(str(f))
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    click.echo(f"{errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
 @bank.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)

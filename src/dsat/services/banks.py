@@ -123,6 +123,21 @@ def ensure_bank(db: sqlite_utils.Database, clock: Clock = system_clock) -> bool:
     return True
 
 
+def lint(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> list[Any]:
+    """Validate, then run the item-writing checks; findings located as PATH:LINE."""
+    from dsat.banks import yamlsource
+    from dsat.banks.lint import lint_items
+
+    loaded = validate(paths, db)
+    located = []
+    for f in loaded.files:
+        positions = yamlsource.Positions(f.path.read_text(encoding="utf-8-sig"))
+        shown = display_path(f.path)
+        for i, item in enumerate(f.items):
+            located.append((item, f"{shown}:{positions.line(('items', i))}"))
+    return lint_items(located)
+
+
 def list_items(db: sqlite_utils.Database, include_retired: bool = False) -> list[dict[str, Any]]:
     return catalogue.list_items(db, include_retired)
 
