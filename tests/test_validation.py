@@ -179,3 +179,29 @@ def test_a_failed_import_among_good_files_writes_nothing(tmp_path: Path, prepare
 def test_the_shipped_bank_validates():
     result = CliRunner().invoke(main, ["bank", "validate", str(shipped_bank_dir())])
     assert result.exit_code == 0, result.output
+
+
+def test_framework_crosswalks_must_map_every_competency_to_known_units(tmp_path: Path):
+    text = (shipped_bank_dir() / "framework.yaml").read_text(encoding="utf-8")
+    fw_file = tmp_path / "framework.yaml"
+    fw_file.write_text(text.replace('        "6.3": []\n', "", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bank", "validate", str(fw_file)])
+    assert result.exit_code == 1
+    lines = text.splitlines()
+    map_line = [i for i, ln in enumerate(lines, 1) if ln.strip() == "map:"][1]
+    assert (
+        f"{fw_file}:{map_line}: framework.crosswalks[1].map: it-basic-2014 leaves out 6.3 "
+        "(use [] for none)"
+    ) in result.stderr
+
+    fw_file.write_text(text.replace('"4.4": [IU01]', '"4.4": [IU09]'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bank", "validate", str(fw_file)])
+    assert "framework.crosswalks[1].map: 4.4 maps to unknown units IU09" in result.stderr
+
+
+def test_shipped_crosswalks_cover_every_competency(fw):
+    assert {c.id for c in fw.crosswalks} == {"digcomp-2.2", "it-basic-2014"}
+    for cw in fw.crosswalks:
+        assert list(cw.map) == fw.competency_ids()
+    digcomp = fw.crosswalk("digcomp-2.2")
+    assert all(digcomp.map[c] == [c] for c in fw.competency_ids() if not c.startswith("6."))

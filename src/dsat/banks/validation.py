@@ -51,7 +51,8 @@ def explain(err: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         message = message.removeprefix("Value error, ")
         m = _FIELD_IN_MESSAGE.match(message)
         if m:
-            return (*loc, *m.group(1).split(".")), m.group(2)
+            path = [int(p) if p.isdigit() else p for p in m.group(1).split(".")]
+            return (*loc, *path), m.group(2)
     return loc, message
 
 

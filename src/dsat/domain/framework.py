@@ -65,6 +65,26 @@ class Blueprints(_Model):
     area: Blueprint
 
 
+class CrosswalkTarget(_Model):
+    """A unit of another framework (a DigComp 2.2 competence, an IT-skill module, ...)."""
+
+    id: Ident
+    name: LocalizedText
+
+
+class Crosswalk(_Model):
+    """How this framework's competencies map onto another framework's units.
+
+    Every competency must be listed; an empty list says it has no counterpart there.
+    """
+
+    id: Ident
+    name: LocalizedText
+    source: str
+    targets: list[CrosswalkTarget] = Field(min_length=1)
+    map: dict[str, list[Ident]]
+
+
 class Framework(_Model):
     id: Ident
     version: str = "1"
@@ -75,6 +95,7 @@ class Framework(_Model):
     self_rating_scale: list[SelfRatingStep] = Field(min_length=2)
     blueprints: Blueprints
     areas: list[Area] = Field(min_length=1)
+    crosswalks: list[Crosswalk] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:
@@ -101,7 +122,29 @@ class Framework(_Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"areas: duplicate ids {', '.join(dupes)}")
+        self._check_crosswalks()
         return self
+
+    def _check_crosswalks(self) -> None:
+        comps = self.competency_ids()
+        for n, cw in enumerate(self.crosswalks):
+            where = f"crosswalks.{n}.map"
+            targets = {t.id for t in cw.targets}
+            unknown = sorted(set(cw.map) - set(comps))
+            if unknown:
+                raise ValueError(f"{where}: unknown competencies {', '.join(unknown)}")
+            missing = [c for c in comps if c not in cw.map]
+            if missing:
+                raise ValueError(
+                    f"{where}: {cw.id} leaves out {', '.join(missing)} (use [] for none)"
+                )
+            for comp, units in cw.map.items():
+                bad = sorted(set(units) - targets)
+                if bad:
+                    raise ValueError(f"{where}: {comp} maps to unknown units {', '.join(bad)}")
+
+    def crosswalk(self, crosswalk_id: str) -> Crosswalk | None:
+        return next((c for c in self.crosswalks if c.id == crosswalk_id), None)
 
     # --- look-ups -------------------------------------------------------------------------
     def competency(self, competency_id: str) -> Competency | None:
