@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.screen import ModalScreen, Screen
 
@@ -24,9 +24,12 @@ class _Texts:
             self.relabel()
 
 
-class DsatScreen(_Texts, Screen):
-    """A full screen of the app."""
+ResultT = TypeVar("ResultT")
 
 
-class DsatModal(_Texts, ModalScreen):  # type: ignore[type-arg]
-    """A dialog over the current screen."""
+class DsatScreen(_Texts, Screen[ResultT]):
+    """A full screen of the app; `ResultT` is what it dismisses with, if anything."""
+
+
+class DsatModal(_Texts, ModalScreen[ResultT]):
+    """A dialog over the current screen, dismissed with a `ResultT`."""

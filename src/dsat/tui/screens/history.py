@@ -14,7 +14,7 @@ from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 
 
-class HistoryScreen(DsatScreen):
+class HistoryScreen(DsatScreen[None]):
     BINDINGS = [Binding("escape,h,q", "back", show=False)]
 
     def __init__(self, rows: list[dict[str, Any]], framework: Framework):

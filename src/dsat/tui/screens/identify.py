@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 FIELDS = ("employee_id", "full_name", "unit")
 
 
-class IdentifyScreen(DsatScreen):
+class IdentifyScreen(DsatScreen[None]):
     class Identified(Message):
         def __init__(self, candidate: Candidate):
             self.candidate = candidate

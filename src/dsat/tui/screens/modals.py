@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 from dsat.tui.screens.base import DsatModal
 
 
-class Confirm(DsatModal):
+class Confirm(DsatModal[bool]):
     """A question with two buttons; dismisses with True (yes) or False (no / Escape)."""
 
     BINDINGS = [Binding("escape", "no", show=False)]

@@ -16,7 +16,7 @@ from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 
 
-class PickerScreen(DsatScreen):
+class PickerScreen(DsatScreen[None]):
     BINDINGS = [Binding("h", "history", show=False), Binding("q", "app.quit", show=False)]
 
     class Picked(Message):

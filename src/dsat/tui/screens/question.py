@@ -52,7 +52,7 @@ NEXT_KEYS = ("right", "pagedown")
 TEXT_NAV_KEYS = ("pageup", "pagedown")  # in a text box, ←/→ move the cursor
 
 
-class QuestionScreen(DsatScreen):
+class QuestionScreen(DsatScreen[None]):
     AUTO_FOCUS = "TextAnswer"
 
     class Finished(Message):

@@ -16,7 +16,7 @@ from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 
 
-class ResultScreen(DsatScreen):
+class ResultScreen(DsatScreen[None]):
     BINDINGS = [
         Binding("n", "new_test", show=False),
         Binding("h", "history", show=False),

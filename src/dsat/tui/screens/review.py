@@ -11,7 +11,7 @@ from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
 
 
-class ReviewScreen(DsatScreen):
+class ReviewScreen(DsatScreen[int | str | None]):
     """Dismisses with a position to open, "submit", or None to go back."""
 
     BINDINGS = [
