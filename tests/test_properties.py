@@ -11,23 +11,12 @@ from hypothesis import strategies as st
 
 from dsat.banks.errors import BankError
 from dsat.banks.native import load_bank
+from dsat.domain.items import ITEM_TYPES
 from dsat.domain.scoring import AnswerError, check_answer, score_fraction
 from dsat.domain.text import parse_number
 from tests.factories import item
 
-ITEMS = [
-    item(t)
-    for t in (
-        "single",
-        "multiple",
-        "true_false",
-        "short_answer",
-        "numerical",
-        "matching",
-        "ordering",
-        "self_rating",
-    )
-]
+ITEMS = [item(t) for t in ITEM_TYPES]
 ANY_ANSWER = st.recursive(
     st.none()
     | st.booleans()
