@@ -15,6 +15,10 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from dsat.services.assessment import AssessmentService
+from dsat.services.banks import default_framework, import_bank, shipped_bank_dir
+from dsat.store.db import connect
+
 pytestmark = pytest.mark.slow
 
 DSAT = str(Path(sys.executable).with_name("dsat"))
@@ -60,6 +64,18 @@ class Terminal:
         self.proc.wait()
 
 
+def _downs_to(option: str) -> int:
+    """↓ presses from the picker's first highlighted entry (the first competency)."""
+    db = connect(":memory:")
+    import_bank(db, [shipped_bank_dir()], imported_by="test")
+    ids = [
+        f"{e.scope_kind}:{e.scope_id}"
+        for e in AssessmentService(db, default_framework(db)).menu(None, "en")
+    ]
+    first = next(i for i, x in enumerate(ids) if x.startswith("competency:"))
+    return ids.index(option) - first
+
+
 def _answered(db: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(
@@ -87,6 +103,9 @@ def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
         term.send("\r")
         time.sleep(0.2)
     term.wait_for("Choose what to be assessed on")
+    for _ in range(_downs_to("competency:4.1")):
+        term.proc.send("\x1b[B")  # ↓, sent whole: split up it could read as Esc
+        time.sleep(0.05)
     term.send("\r")
     term.wait_for("Item 1/9")
     for i in range(confirmed):

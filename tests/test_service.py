@@ -6,6 +6,7 @@ import pytest
 
 from dsat.domain.forms import assemble_form
 from dsat.services.assessment import AssessmentService
+from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.services.errors import ServiceError
 from dsat.store import catalogue
 from dsat.store.db import connect
@@ -130,11 +131,12 @@ def test_resume_from_a_new_connection_lands_on_the_same_item_with_time_left(
 
 def test_submit_scores_and_is_idempotent(service, db):
     state = _start(service, scope=("area", "4"))
-    assert {s.competency_id for s in state.slots} == {"4.1", "4.2"}
+    domain = ["4.1", "4.2", "4.3", "4.4"]
+    assert {s.competency_id for s in state.slots} == set(domain)
     first = service.submit(state.attempt.id)
-    assert [r.competency_id for r in first] == ["4.1", "4.2"]
+    assert [r.competency_id for r in first] == domain
     assert service.submit(state.attempt.id) == first
-    assert db["results"].count == 2
+    assert db["results"].count == len(domain)
     with pytest.raises(ServiceError) as err:
         service.answer(state.attempt.id, 0, 1)
     assert err.value.code == "error.closed"
@@ -161,6 +163,14 @@ def test_unknown_scope_is_a_clear_error(service):
     with pytest.raises(ServiceError) as err:
         service.start("CB001", "competency", "9.9", "vi")
     assert err.value.code == "error.scope"
+
+
+def test_a_competency_without_items_is_a_clear_error(tmp_path, fw, clock):
+    db = connect(tmp_path / "partial.db")
+    bank = shipped_bank_dir()
+    import_bank(db, [bank / "framework.yaml", bank / "6-ai.yaml"], imported_by="t")
+    service = AssessmentService(db, fw, clock)
+    service.identify("CB001", "A", "U")
     with pytest.raises(ServiceError) as err:
-        service.start("CB001", "competency", "1.1", "vi")  # in the framework, no items yet
+        service.start("CB001", "competency", "1.1", "vi")  # in the framework, no items
     assert err.value.code == "error.no_items"

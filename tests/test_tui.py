@@ -12,7 +12,7 @@ from dsat.tui.screens.picker import PickerScreen
 from dsat.tui.screens.question import QuestionScreen
 from dsat.tui.screens.result import ResultScreen
 from dsat.tui.screens.review import ReviewScreen
-from tests.tui_helpers import SIZE, answer_all, make_app, open_first_item, sign_in
+from tests.tui_helpers import SIZE, answer_all, choose, make_app, open_first_item, sign_in
 
 
 async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock):
@@ -20,7 +20,8 @@ async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         assert isinstance(app.screen, PickerScreen)
-        await pilot.press("enter")  # the first competency: 4.1
+        await choose(pilot, "competency:4.1")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         attempt_id = app.screen.state.attempt.id
@@ -96,7 +97,7 @@ async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):
 async def test_no_key_or_explanation_on_any_candidate_screen(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_item(pilot, "down")  # 4.2: has a short answer item
+        await open_first_item(pilot, "competency:4.2")  # has a short answer item
         screen = app.screen
         forbidden = []
         for slot in screen.state.slots:

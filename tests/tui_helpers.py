@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from dsat.services.clock import FixedClock
 from dsat.tui.app import DsatApp
@@ -32,10 +33,21 @@ async def sign_in(
     await pilot.pause()
 
 
-async def open_first_item(pilot: Pilot, *menu_keys: str) -> None:
-    """Sign in, pick the highlighted competency (after `menu_keys`), reach its first item."""
+async def choose(pilot: Pilot, option_id: str) -> None:
+    """In the picker, press ↓ until `option_id` (e.g. "competency:4.1") is highlighted."""
+    menu = pilot.app.screen.query_one(OptionList)
+    for _ in range(menu.option_count):
+        if menu.get_option_at_index(menu.highlighted).id == option_id:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{option_id} is not in the picker")
+
+
+async def open_first_item(pilot: Pilot, option_id: str = "competency:4.1") -> None:
+    """Sign in, choose `option_id` in the picker with the keyboard, reach its first item."""
     await sign_in(pilot)
-    await pilot.press(*menu_keys, "enter")
+    await choose(pilot, option_id)
+    await pilot.press("enter")
     await pilot.pause()
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 AttemptStatus = Literal["in_progress", "submitted", "expired"]
-ScopeKind = Literal["competency", "area"]
+ScopeKind = Literal["competency", "area", "full"]
 
 
 class Candidate(BaseModel):

@@ -63,6 +63,7 @@ class Blueprint(_Model):
 class Blueprints(_Model):
     competency: Blueprint
     area: Blueprint
+    full: Blueprint
 
 
 class CrosswalkTarget(_Model):
@@ -111,7 +112,7 @@ class Framework(_Model):
             if step.band not in band_ids:
                 raise ValueError(f"self_rating_scale: band {step.band!r} is not a band id")
         stage_ids = {s.id for s in self.stages}
-        for kind in ("competency", "area"):
+        for kind in ("competency", "area", "full"):
             for sid in getattr(self.blueprints, kind).per_stage:
                 if sid not in stage_ids:
                     raise ValueError(f"blueprints.{kind}: {sid!r} is not a stage id")

@@ -28,6 +28,8 @@ MESSAGES: dict[str, str] = {
     "picker.title": "Choose what to be assessed on",
     "picker.hello": "Hello, {name} ({unit})",
     "picker.area": "Whole domain",
+    "picker.full": "Full assessment: every competency",
+    "picker.full_note": "the yearly assessment, about 1 minute per item",
     "picker.items": "{n} items",
     "picker.last": "last: {band} ({percent:.0f}%)",
     "picker.never": "not assessed yet",

@@ -28,6 +28,8 @@ MESSAGES: dict[str, str] = {
     "picker.title": "Chọn nội dung đánh giá",
     "picker.hello": "Xin chào {name} ({unit})",
     "picker.area": "Cả lĩnh vực",
+    "picker.full": "Đánh giá toàn diện: tất cả các năng lực",
+    "picker.full_note": "bài đánh giá hằng năm, khoảng 1 phút mỗi câu",
     "picker.items": "{n} câu",
     "picker.last": "lần trước: {band} ({percent:.0f}%)",
     "picker.never": "chưa đánh giá",

@@ -28,6 +28,7 @@ from dsat.store import attempts as store
 from dsat.store import candidates, catalogue
 from dsat.store.db import now_iso, transaction
 
+FULL_SCOPE = "all"  # scope id of the full assessment
 EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 
 
@@ -35,7 +36,7 @@ EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 class MenuEntry:
     """One line of the competency picker."""
 
-    scope_kind: str  # "area" or "competency"
+    scope_kind: str  # "full", "area" or "competency"
     scope_id: str
     name: str
     items: int
@@ -126,10 +127,13 @@ class AssessmentService:
 
     # --- choosing ------------------------------------------------------------------------
     def menu(self, employee_id: str | None, lang: Lang) -> list[MenuEntry]:
-        """Areas and their competencies that have items, with the candidate's last level."""
+        """The full assessment, then areas and their competencies that have items, with the
+        candidate's last level for each competency."""
         counts = catalogue.item_counts(self.db)
         last = store.latest_bands(self.db, employee_id) if employee_id else {}
-        out = []
+        out = [
+            MenuEntry("full", FULL_SCOPE, self.fw.name.get(lang), sum(counts.values()), None, None)
+        ]
         for area in self.fw.areas:
             comps = [c for c in area.competencies if counts.get(c.id)]
             if not comps:
@@ -150,11 +154,13 @@ class AssessmentService:
         return out
 
     def _scope(self, kind: str, scope_id: str) -> list[str]:
+        counts = catalogue.item_counts(self.db)
         if kind == "competency" and self.fw.competency(scope_id):
             return [scope_id]
         if kind == "area" and (area := self.fw.area(scope_id)):
-            counts = catalogue.item_counts(self.db)
             return [c.id for c in area.competencies if counts.get(c.id)]
+        if kind == "full" and scope_id == FULL_SCOPE:
+            return [c for c in self.fw.competency_ids() if counts.get(c)]
         raise ServiceError("error.scope", scope=scope_id)
 
     # --- the attempt ---------------------------------------------------------------------

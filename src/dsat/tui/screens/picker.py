@@ -33,6 +33,10 @@ class PickerScreen(DsatScreen[None]):
 
     def _label(self, e: MenuEntry) -> Text:
         items = self.t("picker.items", n=e.items)
+        if e.scope_kind == "full":
+            text = Text(self.t("picker.full"), style="bold")
+            text.append(f"  — {self.t('picker.full_note')}", style="dim")
+            return text
         if e.scope_kind == "area":
             text = Text(f"{e.scope_id}. {e.name}", style="bold")
             text.append(f"  — {self.t('picker.area')}, {items}", style="dim")

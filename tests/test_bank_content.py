@@ -1,0 +1,87 @@
+"""The shipped bank: coverage minimums, both languages everywhere, nothing given away."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from dsat.domain.items import ITEM_TYPES
+from dsat.domain.presentation import describe_key, present
+from dsat.domain.text import LocalizedText
+from dsat.services.banks import shipped_bank_dir, validate
+
+STAGES = ("foundation", "intermediate", "advanced")
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return validate([shipped_bank_dir()])
+
+
+def _texts(value: Any):
+    """Every LocalizedText inside a model, however deep."""
+    if isinstance(value, LocalizedText):
+        yield value
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _texts(v)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name))
+
+
+def test_coverage_minimums(bank):
+    fw, items = bank.framework, bank.items
+    assert len(items) >= 150
+    per_area = Counter(fw.area_of(i.competency).id for i in items)
+    assert set(per_area) == {a.id for a in fw.areas}
+    assert min(per_area.values()) >= 24, per_area
+    stages: dict[str, set[str]] = defaultdict(set)
+    ratings = Counter()
+    for i in items:
+        if i.type == "self_rating":
+            ratings[i.competency] += 1
+        else:
+            stages[i.competency].add(fw.stage_of_level(i.level))
+    for comp in fw.competency_ids():
+        assert ratings[comp] == 1, comp
+        assert set(STAGES) <= stages[comp], (comp, stages[comp])
+    scored_types = {i.type for i in items} - {"self_rating"}
+    assert len(scored_types) >= 5
+    assert {i.type for i in items} == set(ITEM_TYPES)
+
+
+def test_every_text_in_both_languages_and_every_scored_item_explained(bank):
+    for item in bank.items:
+        texts = list(_texts(item))
+        assert texts, item.id
+        for t in texts:
+            assert t.vi.strip() and t.en.strip(), item.id
+            # codes such as "site:gov.vn" or "XLOOKUP" are the same in both; sentences are not
+            assert t.vi != t.en or len(t.en.split()) <= 3, f"{item.id}: untranslated {t.en!r}"
+        if item.type != "self_rating":
+            assert item.explanation is not None, item.id
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_candidate_view_gives_away_the_key_or_explanation(bank, lang):
+    for item in bank.items:
+        shown = present(item, None, lang, bank.framework).model_dump_json()
+        if item.explanation:
+            assert item.explanation.get(lang) not in shown, item.id
+        if item.type in ("short_answer", "numerical"):
+            assert describe_key(item, lang) not in shown, item.id
+        if item.type == "ordering":  # shown unshuffled here on purpose: the only risk left
+            assert "key" not in present(item, None, lang, bank.framework).model_dump()
+
+
+def test_the_full_assessment_covers_every_competency(service, fw):
+    service.identify("CB1", "A", "U")
+    state = service.start("CB1", "full", "all", "vi", seed=5)
+    comps = Counter(s.competency_id for s in state.slots)
+    assert set(comps) == set(fw.competency_ids())
+    assert all(n == 4 for n in comps.values())  # one item per stage + the self-rating
+    assert state.remaining_seconds == 96 * 60
