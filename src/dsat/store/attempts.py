@@ -58,16 +58,24 @@ def create_attempt(
     )
 
 
-_ATTEMPT_COLS = (
-    "id, employee_id, scope_kind, scope_id, form_seed, lang, started_at, deadline, "
-    "submitted_at, status, position"
+_ATTEMPT_FIELDS = (
+    "id",
+    "employee_id",
+    "scope_kind",
+    "scope_id",
+    "form_seed",
+    "lang",
+    "started_at",
+    "deadline",
+    "submitted_at",
+    "status",
+    "position",
 )
+_ATTEMPT_COLS = ", ".join(_ATTEMPT_FIELDS)
 
 
 def _attempt(row: Sequence[Any]) -> Attempt:
-    keys = [c.strip() for c in _ATTEMPT_COLS.split(",")]
-    data = dict(zip(keys, row, strict=True))
-    return Attempt(**data)
+    return Attempt(**dict(zip(_ATTEMPT_FIELDS, row, strict=True)))
 
 
 def get_attempt(db: sqlite_utils.Database, attempt_id: str) -> Attempt | None:

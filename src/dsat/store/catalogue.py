@@ -119,7 +119,8 @@ def import_file(
 ) -> FileChanges:
     """Write one validated file's items as versions. Unchanged items are not touched."""
     changes = FileChanges(source)
-    if last_bank_sha(db, source) == sha:
+    previous_sha = last_bank_sha(db, source)
+    if previous_sha == sha:
         changes.skipped = True
         changes.unchanged = len(items)
         return changes
@@ -158,7 +159,7 @@ def import_file(
                 "level": item.level,
                 "type": item.type,
                 "languages": ",".join(LANGS),
-                "data": item.model_dump_json(),
+                "data": data,
                 "status": "active",
                 "source": source,
                 "bank_id": None,
@@ -171,7 +172,7 @@ def import_file(
         if v[3] == source and v[2] == "active" and item_id not in present
     ]
     changes.retired = len(gone)
-    if not (new_rows or retire or reactivate or gone) and last_bank_sha(db, source) is not None:
+    if not (new_rows or retire or reactivate or gone) and previous_sha is not None:
         return changes
     bank_id = (
         db["banks"]
