@@ -140,9 +140,17 @@ class MatchRules(_Model):
     collapse_whitespace: bool = True
 
 
+class PartialAnswer(_Model):
+    text: NonEmptyStr
+    fraction: Annotated[float, Field(gt=0, lt=1)]
+
+
 class ShortAnswerItem(_ItemBase):
+    """Typed text. `answers` earn full credit; `partial` answers earn their fraction."""
+
     type: Literal["short_answer"]
     answers: list[NonEmptyStr] = Field(min_length=1)
+    partial: list[PartialAnswer] = Field(default_factory=list)
     match: MatchRules = MatchRules()
 
 
@@ -167,8 +175,9 @@ class Pair(_Model):
 class MatchingItem(_ItemBase):
     """Match each left entry to a right entry; rights are the pairs' plus distractors.
 
-    Left i's right answer is right i; distractors follow the pairs' rights. Score is the
-    share of lefts matched correctly.
+    The rights are listed once each, in order of first appearance (several lefts may share
+    one right, as in Moodle and QTI), then the distractors. Without shared rights, left i's
+    right answer is right i. Score is the share of lefts matched correctly.
     """
 
     type: Literal["matching"]
@@ -177,12 +186,20 @@ class MatchingItem(_ItemBase):
 
     @model_validator(mode="after")
     def _fits_keys(self) -> MatchingItem:
-        if len(self.pairs) + len(self.distractors) > 9:
-            raise ValueError("distractors: pairs and distractors together must be at most 9")
+        if len(self.rights()) > 9:
+            raise ValueError("distractors: right-hand entries must be at most 9 in all")
+        answers = {p.right for p in self.pairs}
+        clash = [d.en for d in self.distractors if d in answers]
+        if clash:
+            raise ValueError(f"distractors: {clash[0]!r} is also a right answer")
         return self
 
     def rights(self) -> list[LocalizedText]:
-        return [p.right for p in self.pairs] + list(self.distractors)
+        return list(dict.fromkeys([*(p.right for p in self.pairs), *self.distractors]))
+
+    def right_index(self, left: int) -> int:
+        """Index in rights() of left `left`'s answer."""
+        return self.rights().index(self.pairs[left].right)
 
 
 class OrderingItem(_ItemBase):

@@ -110,7 +110,12 @@ def score_fraction(item: Any, answer: Answer) -> float:
         case ShortAnswerItem():
             rules = item.match.model_dump()
             given = normalise(answer, **rules)
-            return 1.0 if any(given == normalise(a, **rules) for a in item.answers) else 0.0
+            if any(given == normalise(a, **rules) for a in item.answers):
+                return 1.0
+            return max(
+                (p.fraction for p in item.partial if given == normalise(p.text, **rules)),
+                default=0.0,
+            )
         case NumericalItem():
             value = parse_number(answer)
             if value is None:
@@ -118,7 +123,12 @@ def score_fraction(item: Any, answer: Answer) -> float:
             slack = 1e-9 * max(1.0, abs(item.answer))
             return 1.0 if abs(value - item.answer) <= item.tolerance + slack else 0.0
         case MatchingItem():
-            right = sum(1 for i, a in enumerate(answer) if a == i)
+            rights = item.rights()
+            right = sum(
+                1
+                for p, a in zip(item.pairs, answer, strict=True)
+                if a is not None and rights[a] == p.right
+            )
             return right / len(item.pairs)
         case OrderingItem():
             in_place = sum(1 for i, a in enumerate(answer) if a == i)

@@ -1,0 +1,126 @@
+"""The format-neutral record every reader produces, in Moodle's terms."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Text formats as Moodle names them; readers map their own spellings onto these.
+TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
+
+
+@dataclass
+class ForeignAnswer:
+    text: str
+    fraction: float = 0.0
+    feedback: str = ""
+    format: str | None = None  # only where the format gives answers a text format
+    feedbackformat: str = "moodle"
+    tolerance: float | str | None = None  # numerical only; "" = none (Moodle's catch-all)
+
+
+@dataclass
+class SubQuestion:
+    text: str
+    format: str
+    answer: str
+
+
+@dataclass
+class ForeignQuestion:
+    """One question as its format states it.
+
+    qtype is Moodle's name (multichoice, truefalse, shortanswer, numerical, match, essay,
+    description, cloze, ...) or, for formats Moodle lacks, ordering / gapmatch.
+    """
+
+    qtype: str
+    name: str
+    questiontext: str
+    questiontextformat: str = "moodle"
+    line: int = 0
+    generalfeedback: str = ""
+    generalfeedbackformat: str = "moodle"
+    single: bool | None = None
+    answers: list[ForeignAnswer] = field(default_factory=list)
+    correctanswer: bool | None = None
+    feedbacktrue: str = ""
+    feedbacktrueformat: str = "moodle"
+    feedbackfalse: str = ""
+    feedbackfalseformat: str = "moodle"
+    subquestions: list[SubQuestion] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    idnumber: str = ""
+    category: str = ""
+    case_sensitive: bool | None = None
+    shuffle: bool | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # dsat's own fields, when it wrote the file
+    location: str = ""  # how problems are located when not by line (XLSX: SHEET!ROW)
+
+
+@dataclass
+class Problem:
+    """A problem in a source file; `where` is a line number or a sheet!row reference."""
+
+    where: int | str
+    message: str
+    field: str = ""
+
+
+@dataclass
+class ParseResult:
+    questions: list[ForeignQuestion] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
+_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
+_BLANKS = re.compile(r"[ \t\r\f\v]+")
+_MANY_LINES = re.compile(r"\n\s*\n\s*\n+")
+_LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&[#\w]+;")
+
+
+def to_plain(text: str, fmt: str) -> str:
+    """Text as dsat shows it: literal characters, markup turned into line breaks."""
+    if fmt in ("html", "moodle") and _LOOKS_HTML.search(text):
+        text = _ITEM.sub("\n• ", text)
+        text = _BREAK.sub("\n", text.replace("\n", " ") if fmt == "html" else text)
+        text = html.unescape(_TAG.sub("", text)).replace("\u00a0", " ")
+        lines = [_BLANKS.sub(" ", ln).strip() for ln in text.split("\n")]
+        text = _MANY_LINES.sub("\n\n", "\n".join(lines))
+    return text.strip()
+
+
+_MLANG2 = re.compile(r"\{mlang\s+([A-Za-z_-]+)\}(.*?)\{mlang\}", re.S)
+_MLANG1 = re.compile(
+    r"<span\s+(?:lang=\"([A-Za-z_-]+)\"\s+class=\"multilang\"|class=\"multilang\"\s+lang=\"([A-Za-z_-]+)\")\s*>(.*?)</span>",
+    re.S,
+)
+_XMLLANG = re.compile(r"<span\s+xml:lang=\"([A-Za-z_-]+)\"\s*>(.*?)</span>", re.S)
+
+
+def split_languages(text: str) -> dict[str, str]:
+    """Texts per language from Moodle's multi-language markup, or {'': text} when none.
+
+    Understands `{mlang vi}…{mlang}` (filter_multilang2), `<span lang="vi"
+    class="multilang">…</span>` (Moodle's core filter) and `<span xml:lang="vi">…</span>`.
+    """
+    for pattern in (_MLANG2, _XMLLANG):
+        found = pattern.findall(text)
+        if found:
+            return {lang.lower()[:2]: body for lang, body in found}
+    found1 = _MLANG1.findall(text)
+    if found1:
+        return {(a or b).lower()[:2]: body for a, b, body in found1}
+    return {"": text}
+
+
+def join_languages(texts: dict[str, str]) -> str:
+    """The inverse of split_languages: plain text when all languages agree."""
+    values = list(dict.fromkeys(texts.values()))
+    if len(values) == 1:
+        return values[0]
+    return "".join(f"{{mlang {lang}}}{body}{{mlang}}" for lang, body in texts.items())

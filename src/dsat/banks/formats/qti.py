@@ -1,0 +1,493 @@
+"""IMS QTI 2.1 / 2.2 items and content packages (imsmanifest.xml in a zip).
+
+`read_item` gives the item in QTI's own terms (`QtiItem`), checked against the other
+projects' expectations; `to_foreign` maps it onto the common record. Interactions read:
+choice (single and multiple), order, match, associate, text entry, inline choice and gap
+match, scored by the standard `match_correct` or `map_response` templates.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsat.banks.formats.model import (
+    ForeignAnswer,
+    ForeignQuestion,
+    ParseResult,
+    Problem,
+    SubQuestion,
+)
+from dsat.banks.formats.xmlsource import XmlDoc, XmlProblem, local, parse
+
+NS = {
+    "2.1": "http://www.imsglobal.org/xsd/imsqti_v2p1",
+    "2.2": "http://www.imsglobal.org/xsd/imsqti_v2p2",
+}
+INTERACTIONS = {
+    "choiceInteraction",
+    "orderInteraction",
+    "matchInteraction",
+    "associateInteraction",
+    "textEntryInteraction",
+    "inlineChoiceInteraction",
+    "gapMatchInteraction",
+}
+_UNSUPPORTED = {
+    "extendedTextInteraction": "extended text (essay)",
+    "hotspotInteraction": "hotspot",
+    "graphicGapMatchInteraction": "graphic gap match",
+    "sliderInteraction": "slider",
+    "uploadInteraction": "file upload",
+    "drawingInteraction": "drawing",
+    "selectPointInteraction": "select point",
+    "graphicOrderInteraction": "graphic order",
+    "graphicAssociateInteraction": "graphic associate",
+    "hottextInteraction": "hottext",
+    "mediaInteraction": "media",
+    "customInteraction": "custom",
+    "positionObjectInteraction": "position object",
+    "endAttemptInteraction": "end attempt",
+    "portableCustomInteraction": "portable custom",
+}
+_BLOCKS = {
+    "p",
+    "div",
+    "blockquote",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "table",
+    "tr",
+    "br",
+}
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def _norm(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass
+class Mapping:
+    default: float = 0.0
+    lower: float | None = None
+    upper: float | None = None
+    entries: list[tuple[str, float, bool]] = field(default_factory=list)  # key, value, case
+
+
+@dataclass
+class QtiChoice:
+    identifier: str
+    text: str
+    fixed: bool | None = None
+    match_max: int | None = None
+
+
+@dataclass
+class QtiItem:
+    identifier: str
+    title: str
+    version: str
+    line: int
+    cardinality: str = "single"
+    base_type: str = "identifier"
+    correct: list[str] = field(default_factory=list)
+    mapping: Mapping | None = None
+    interaction: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    prompt: str = ""
+    stem: str = ""
+    choices: list[QtiChoice] = field(default_factory=list)
+    match_sets: list[list[QtiChoice]] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    template: str = ""
+    feedback: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _inner_text(el: ET.Element, skip: set[str] = frozenset()) -> str:
+    """Text of an XHTML element; images become [image: alt]."""
+    parts: list[str] = []
+
+    def walk(e: ET.Element) -> None:
+        name = local(e.tag)
+        if name in skip:
+            return
+        if name == "img":
+            parts.append(f"[{e.get('alt') or 'image'}]")
+        if e.text and isinstance(e.tag, str):
+            parts.append(e.text)
+        for c in e:
+            if isinstance(c.tag, str):
+                walk(c)
+            if c.tail:
+                parts.append(c.tail)
+
+    walk(el)
+    return _norm("".join(parts))
+
+
+def _body_text(el: ET.Element, item: QtiItem) -> str:
+    """The item body as plain text: blocks on their own lines, inline blanks as _____."""
+    out: list[str] = []
+
+    def walk(e: ET.Element) -> None:
+        name = local(e.tag)
+        if name in (
+            "prompt",
+            "simpleChoice",
+            "simpleMatchSet",
+            "simpleAssociableChoice",
+            "gapText",
+            "inlineChoice",
+            "modalFeedback",
+            "rubricBlock",
+        ):
+            return
+        if name in ("textEntryInteraction", "inlineChoiceInteraction"):
+            out.append("_____")
+            return
+        if name == "gap":
+            item.gaps.append(e.get("identifier", ""))
+            out.append(f"({len(item.gaps)})")
+            return
+        if name == "img":
+            out.append(f"[{e.get('alt') or 'image'}]")
+        if name in _BLOCKS:
+            out.append("\n")
+        if e.text:
+            out.append(e.text)
+        for c in e:
+            if isinstance(c.tag, str):
+                walk(c)
+            if c.tail:
+                out.append(c.tail)
+        if name in _BLOCKS:
+            out.append("\n")
+
+    walk(el)
+    lines = [_norm(x) for x in "".join(out).split("\n")]
+    return "\n".join(x for x in lines if x)
+
+
+def _float(raw: str | None, default: float | None = None) -> float | None:
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        return default
+
+
+def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
+    root = doc.root
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    version = next((v for v, uri in NS.items() if uri == ns), "")
+    item = QtiItem(
+        identifier=root.get("identifier", ""),
+        title=root.get("title", ""),
+        version=version,
+        line=doc.line(root),
+    )
+    if local(root.tag) != "assessmentItem":
+        item.problems.append(Problem(doc.line(root), f"{name}: not a QTI assessmentItem"))
+        return item
+    if not version:
+        item.problems.append(
+            Problem(doc.line(root), f"{name}: namespace {ns or '(none)'} is not QTI 2.1 or 2.2")
+        )
+        return item
+    for c in root.iter():
+        if c.tag is ET.Comment and (c.text or "").strip().startswith("dsat:"):
+            try:
+                meta = json.loads((c.text or "").strip()[5:])
+                item.meta = meta if isinstance(meta, dict) else {}
+            except json.JSONDecodeError as exc:
+                item.problems.append(
+                    Problem(doc.line(root), f"dsat comment is not JSON: {exc.msg}")
+                )
+    q = f"{{{ns}}}"
+    body = root.find(f"{q}itemBody")
+    if body is None:
+        item.problems.append(Problem(item.line, f"{name}: the item has no itemBody"))
+        return item
+    found = [
+        e for e in body.iter() if isinstance(e.tag, str) and local(e.tag).endswith("Interaction")
+    ]
+    if not found:
+        item.problems.append(Problem(doc.line(body), f"{name}: the item has no interaction"))
+        return item
+    unsupported = [e for e in found if local(e.tag) not in INTERACTIONS]
+    if unsupported:
+        kind = local(unsupported[0].tag)
+        item.problems.append(
+            Problem(
+                doc.line(unsupported[0]),
+                f"{name}: {_UNSUPPORTED.get(kind, kind)} interactions are not supported",
+            )
+        )
+        return item
+    if len(found) > 1:
+        item.problems.append(
+            Problem(
+                doc.line(found[1]),
+                f"{name}: items with more than one interaction are not supported",
+            )
+        )
+        return item
+    inter = found[0]
+    item.interaction = local(inter.tag)
+    item.attrs = dict(inter.attrib)
+    rid = inter.get("responseIdentifier", "")
+    decl = next(
+        (d for d in root.findall(f"{q}responseDeclaration") if d.get("identifier") == rid), None
+    )
+    if decl is None:
+        item.problems.append(
+            Problem(doc.line(inter), f"{name}: no responseDeclaration for {rid!r}")
+        )
+        return item
+    item.cardinality = decl.get("cardinality", "single")
+    item.base_type = decl.get("baseType", "identifier")
+    item.correct = [(v.text or "").strip() for v in decl.findall(f"{q}correctResponse/{q}value")]
+    m = decl.find(f"{q}mapping")
+    if m is not None:
+        item.mapping = Mapping(
+            default=_float(m.get("defaultValue"), 0.0) or 0.0,
+            lower=_float(m.get("lowerBound")),
+            upper=_float(m.get("upperBound")),
+            entries=[
+                (
+                    e.get("mapKey", ""),
+                    _float(e.get("mappedValue"), 0.0) or 0.0,
+                    e.get("caseSensitive", "true") != "false",
+                )
+                for e in m.findall(f"{q}mapEntry")
+            ],
+        )
+    rp = root.find(f"{q}responseProcessing")
+    item.template = rp.get("template", "") if rp is not None else ""
+    prompt = inter.find(f"{q}prompt")
+    item.prompt = _inner_text(prompt) if prompt is not None else ""
+    item.stem = _body_text(body, item)
+    for c in inter.iter():
+        tag = local(c.tag)
+        if tag in ("simpleChoice", "inlineChoice", "gapText") or (
+            tag == "simpleAssociableChoice" and item.interaction == "associateInteraction"
+        ):
+            fixed = c.get("fixed")
+            mm = c.get("matchMax")
+            item.choices.append(
+                QtiChoice(
+                    c.get("identifier", ""),
+                    _inner_text(c),
+                    None if fixed is None else fixed == "true",
+                    int(mm) if mm and mm.isdigit() else None,
+                )
+            )
+    for s in inter.findall(f"{q}simpleMatchSet"):
+        item.match_sets.append(
+            [
+                QtiChoice(
+                    c.get("identifier", ""),
+                    _inner_text(c),
+                    None,
+                    int(c.get("matchMax", "0")) if c.get("matchMax", "").isdigit() else None,
+                )
+                for c in s.findall(f"{q}simpleAssociableChoice")
+            ]
+        )
+    fb = [_inner_text(f) for f in root.findall(f"{q}modalFeedback")]
+    item.feedback = "\n".join(x for x in fb if x)
+    return item
+
+
+def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
+    """The item as a common record, or the reason it cannot be one."""
+    stem = "\n".join(x for x in (item.stem, item.prompt) if x)
+    q = ForeignQuestion(
+        qtype="",
+        name=item.title or item.identifier,
+        questiontext=stem,
+        questiontextformat="plain",
+        line=item.line,
+        generalfeedback=item.feedback,
+        generalfeedbackformat="plain",
+        idnumber=item.identifier,
+        meta=item.meta,
+    )
+    if item.attrs.get("shuffle") is not None:
+        q.shuffle = item.attrs["shuffle"] == "true"
+    scores = _scores(item)
+    where = f"{item.identifier or item.title}"
+    if item.interaction in ("choiceInteraction", "inlineChoiceInteraction"):
+        q.qtype = "multichoice"
+        q.single = item.cardinality == "single"
+        for c in item.choices:
+            q.answers.append(
+                ForeignAnswer(c.text, scores.get(c.identifier, scores[None]), "", "plain", "plain")
+            )
+    elif item.interaction == "orderInteraction":
+        q.qtype = "ordering"
+        by_id = {c.identifier: c.text for c in item.choices}
+        if sorted(item.correct) != sorted(by_id):
+            return Problem(item.line, f"{where}: the correct order must list every choice once")
+        q.answers = [ForeignAnswer(by_id[i], 1.0, "", "plain", "plain") for i in item.correct]
+        if item.template.endswith("match_correct"):
+            q.meta.setdefault("scoring", "all_or_nothing")
+    elif item.interaction in ("matchInteraction", "associateInteraction", "gapMatchInteraction"):
+        q.qtype = "match"
+        if item.interaction == "matchInteraction":
+            if len(item.match_sets) != 2:
+                return Problem(item.line, f"{where}: a match interaction needs two match sets")
+            lefts, rights = item.match_sets
+        elif item.interaction == "gapMatchInteraction":
+            lefts = [QtiChoice(g, f"({i})") for i, g in enumerate(item.gaps, 1)]
+            rights = item.choices
+        else:
+            lefts = rights = item.choices
+        text_of = {c.identifier: c.text for c in [*lefts, *rights]}
+        pairs: dict[str, str] = {}
+        for value in item.correct:
+            a, _, b = value.partition(" ")
+            if item.interaction == "gapMatchInteraction":
+                a, b = b, a  # gapText gap -> gap gapText
+            if a not in text_of or b not in text_of:
+                return Problem(
+                    item.line, f"{where}: correct pair {value!r} names an unknown choice"
+                )
+            if a in pairs:
+                return Problem(item.line, f"{where}: {text_of[a]!r} has more than one right match")
+            pairs[a] = b
+        used = set(pairs.values())
+        for left in lefts:
+            if left.identifier in pairs:
+                q.subquestions.append(
+                    SubQuestion(left.text, "plain", text_of[pairs[left.identifier]])
+                )
+        if item.interaction != "associateInteraction":
+            for r in rights:
+                if r.identifier not in used:
+                    q.subquestions.append(SubQuestion("", "plain", r.text))
+        if len(q.subquestions) < 2:
+            return Problem(item.line, f"{where}: a match needs at least 2 correct pairs")
+    elif item.interaction == "textEntryInteraction":
+        q.qtype = "shortanswer"
+        q.case_sensitive = True
+        if item.mapping and item.mapping.entries:
+            top = max(v for _, v, _ in item.mapping.entries)
+            for key, value, case in item.mapping.entries:
+                if value > 0:
+                    q.answers.append(ForeignAnswer(key, value / top if top else 0.0))
+                if not case:
+                    q.case_sensitive = False
+        else:
+            q.answers = [ForeignAnswer(v, 1.0) for v in item.correct]
+        if not q.answers:
+            return Problem(item.line, f"{where}: the text entry has no correct response")
+    else:
+        return Problem(item.line, f"{where}: interaction {item.interaction!r} is not supported")
+    return q
+
+
+def _scores(item: QtiItem) -> dict[str | None, float]:
+    """Fraction of the maximum each choice identifier earns (None: any other)."""
+    ids = [c.identifier for c in item.choices]
+    if item.mapping is None or item.template.endswith("match_correct"):
+        right = set(item.correct)
+        if item.cardinality == "single":
+            return {None: 0.0, **{i: (1.0 if i in right else 0.0) for i in ids}}
+        share = 1 / len(right) if right else 0.0
+        wrong = [i for i in ids if i not in right]
+        return {None: 0.0, **{i: (share if i in right else -1 / max(1, len(wrong))) for i in ids}}
+    values = {k: v for k, v, _ in item.mapping.entries}
+    top = item.mapping.upper
+    if top is None:
+        top = sum(v for v in values.values() if v > 0) or 1.0
+    out: dict[str | None, float] = {None: max(-1.0, item.mapping.default / top)}
+    for i in ids:
+        v = values.get(i, item.mapping.default)
+        out[i] = max(-1.0, min(1.0, v / top))
+    return out
+
+
+# ---------------------------------------------------------------- packages
+
+
+def read_file(data: bytes, name: str) -> ParseResult:
+    """A single item XML file or a content package (zip with imsmanifest.xml)."""
+    if data[:4] == b"PK\x03\x04":
+        return _read_package(data, name)
+    result = ParseResult()
+    _read_one(data, name, result, "")
+    return result
+
+
+def _read_one(data: bytes, name: str, result: ParseResult, category: str) -> None:
+    try:
+        doc = parse(data)
+    except XmlProblem as exc:
+        result.problems.append(Problem(exc.line, f"{name}: {exc}" if name else str(exc)))
+        return
+    item = read_item(doc, name)
+    if item.problems:
+        result.problems += item.problems
+        return
+    q = to_foreign(item)
+    if isinstance(q, Problem):
+        result.problems.append(q)
+        return
+    q.category = category
+    if name:
+        q.location = name
+    result.questions.append(q)
+
+
+def _read_package(data: bytes, name: str) -> ParseResult:
+    result = ParseResult()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        result.problems.append(Problem(0, "not a valid zip file"))
+        return result
+    with zf:
+        names = set(zf.namelist())
+        if "imsmanifest.xml" not in names:
+            result.problems.append(Problem(0, "the package has no imsmanifest.xml"))
+            return result
+        try:
+            manifest = parse(zf.read("imsmanifest.xml"))
+        except XmlProblem as exc:
+            result.problems.append(Problem(exc.line, f"imsmanifest.xml: {exc}"))
+            return result
+        for res in manifest.root.iter():
+            if local(res.tag) != "resource" or not res.get("type", "").startswith("imsqti_item"):
+                continue
+            href = res.get("href", "")
+            path = posixpath.normpath(href)
+            if path.startswith("..") or path not in names:
+                result.problems.append(
+                    Problem(manifest.line(res), f"imsmanifest.xml: item file {href!r} is missing")
+                )
+                continue
+            info = zf.getinfo(path)
+            if info.file_size > 20_000_000:
+                result.problems.append(Problem(0, f"{path}: item file is too large"))
+                continue
+            _read_one(zf.read(path), path, result, posixpath.dirname(path))
+    return result
