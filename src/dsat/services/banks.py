@@ -7,7 +7,6 @@ read files, so opening the app on an existing database does not pay for them.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,9 @@ from dsat.store import catalogue
 from dsat.store.db import now_iso, transaction
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dsat.banks.foreign import ImportOptions, Loaded
     from dsat.banks.native import LoadedBank
 
 
@@ -47,26 +49,43 @@ def default_framework(db: sqlite_utils.Database | None) -> Framework | None:
 
 def validate(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> LoadedBank:
     """Raise BankError listing every issue, or return the validated bank."""
-    from dsat.banks.native import load_bank
+    return load(paths, db).bank
 
-    return load_bank(paths, default_framework(db))
+
+def load(
+    paths: Sequence[Path],
+    db: sqlite_utils.Database | None = None,
+    options: ImportOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Loaded:
+    """Read and validate bank files in any supported format; BankError lists every issue."""
+    from dsat.banks.foreign import load_any
+
+    return load_any(paths, default_framework(db), options, progress)
 
 
 def _all_unchanged(
-    db: sqlite_utils.Database, paths: Sequence[Path]
+    db: sqlite_utils.Database, paths: Sequence[Path], options: ImportOptions | None
 ) -> catalogue.ImportSummary | None:
     """A summary when every file is byte-identical to its last import, else None.
 
-    Saves reading, parsing and validating a bank that has not changed since.
+    Saves reading, parsing and validating a bank that has not changed since. A file in
+    another format counts as changed when it is imported with other options.
     """
+    from dsat.banks.foreign import ImportOptions, detect, source_sha
     from dsat.banks.native import expand
 
+    options = options or ImportOptions()
     summary = catalogue.ImportSummary()
     for path in expand(paths):
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
         except OSError:
             return None  # the full import reports it
+        kind = detect(path, data, options.format)
+        if kind is None:
+            return None
+        sha = source_sha(data, kind, options)
         shown = display_path(path)
         if catalogue.framework_sha_known(db, sha):
             continue
@@ -84,15 +103,18 @@ def import_bank(
     *,
     imported_by: str | None = None,
     clock: Clock = system_clock,
+    options: ImportOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> catalogue.ImportSummary:
     """Validate everything, then write all of it in one transaction, or nothing."""
-    unchanged = _all_unchanged(db, paths)
+    unchanged = _all_unchanged(db, paths, options)
     if unchanged is not None and unchanged.files:
         return unchanged
-    loaded = validate(paths, db)
+    result = load(paths, db, options, progress)
+    loaded = result.bank
     by = imported_by or getpass.getuser()
     now = now_iso(clock())
-    summary = catalogue.ImportSummary()
+    summary = catalogue.ImportSummary(notes=result.notes)
     with transaction(db):
         if loaded.framework_path is not None:
             summary.framework_updated = catalogue.save_framework(

@@ -29,6 +29,7 @@ class FileChanges:
 class ImportSummary:
     files: list[FileChanges] = field(default_factory=list)
     framework_updated: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> bool:

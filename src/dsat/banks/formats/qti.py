@@ -116,20 +116,36 @@ class QtiItem:
     gaps: list[str] = field(default_factory=list)
     template: str = ""
     feedback: str = ""
+    tolerance: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
-def _inner_text(el: ET.Element, skip: set[str] = frozenset()) -> str:
-    """Text of an XHTML element; images become [image: alt]."""
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+_BR = "\ue000"  # a structural line break, unlike newlines in the XML source
+
+
+def _lines(raw: str) -> str:
+    lines = [_norm(x) for x in raw.split(_BR)]
+    return "\n".join(x for x in lines if x)
+
+
+def _inner_text(el: ET.Element) -> str:
+    """Text of an XHTML element: <br/> and blocks break lines, images become [alt],
+    elements with xml:lang become Moodle-style {mlang xx}…{mlang} parts."""
     parts: list[str] = []
 
-    def walk(e: ET.Element) -> None:
+    def walk(e: ET.Element, top: bool = False) -> None:
         name = local(e.tag)
-        if name in skip:
-            return
+        lang = e.get(_XML_LANG)
+        if lang and not top:
+            parts.append(f"{{mlang {lang}}}")
         if name == "img":
             parts.append(f"[{e.get('alt') or 'image'}]")
+        if name in _BLOCKS and not top:
+            parts.append(_BR)
         if e.text and isinstance(e.tag, str):
             parts.append(e.text)
         for c in e:
@@ -137,9 +153,13 @@ def _inner_text(el: ET.Element, skip: set[str] = frozenset()) -> str:
                 walk(c)
             if c.tail:
                 parts.append(c.tail)
+        if name in _BLOCKS and not top and name != "br":
+            parts.append(_BR)
+        if lang and not top:
+            parts.append("{mlang}")
 
-    walk(el)
-    return _norm("".join(parts))
+    walk(el, top=True)
+    return _lines("".join(parts))
 
 
 def _body_text(el: ET.Element, item: QtiItem) -> str:
@@ -166,10 +186,13 @@ def _body_text(el: ET.Element, item: QtiItem) -> str:
             item.gaps.append(e.get("identifier", ""))
             out.append(f"({len(item.gaps)})")
             return
+        lang = e.get(_XML_LANG)
+        if lang:
+            out.append(f"{{mlang {lang}}}")
         if name == "img":
             out.append(f"[{e.get('alt') or 'image'}]")
         if name in _BLOCKS:
-            out.append("\n")
+            out.append(_BR)
         if e.text:
             out.append(e.text)
         for c in e:
@@ -177,12 +200,16 @@ def _body_text(el: ET.Element, item: QtiItem) -> str:
                 walk(c)
             if c.tail:
                 out.append(c.tail)
-        if name in _BLOCKS:
-            out.append("\n")
+        if name in _BLOCKS and name != "br":
+            out.append(_BR)
+        if lang:
+            out.append("{mlang}")
 
     walk(el)
-    lines = [_norm(x) for x in "".join(out).split("\n")]
-    return "\n".join(x for x in lines if x)
+    text = _lines("".join(out))
+    if text.endswith("\n_____") or text == "_____":  # an answer box on its own line
+        text = text.removesuffix("_____").rstrip("\n")
+    return text
 
 
 def _float(raw: str | None, default: float | None = None) -> float | None:
@@ -282,6 +309,9 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
         )
     rp = root.find(f"{q}responseProcessing")
     item.template = rp.get("template", "") if rp is not None else ""
+    equal = rp.find(f".//{q}equal") if rp is not None else None
+    if equal is not None and equal.get("toleranceMode") == "absolute":
+        item.tolerance = _float((equal.get("tolerance") or "0").split()[0], 0.0) or 0.0
     prompt = inter.find(f"{q}prompt")
     item.prompt = _inner_text(prompt) if prompt is not None else ""
     item.stem = _body_text(body, item)
@@ -386,6 +416,11 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
                     q.subquestions.append(SubQuestion("", "plain", r.text))
         if len(q.subquestions) < 2:
             return Problem(item.line, f"{where}: a match needs at least 2 correct pairs")
+    elif item.interaction == "textEntryInteraction" and item.base_type in ("float", "integer"):
+        q.qtype = "numerical"
+        if len(item.correct) != 1:
+            return Problem(item.line, f"{where}: a numeric entry needs one correct value")
+        q.answers = [ForeignAnswer(item.correct[0], 1.0, tolerance=item.tolerance)]
     elif item.interaction == "textEntryInteraction":
         q.qtype = "shortanswer"
         q.case_sensitive = True
