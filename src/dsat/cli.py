@@ -104,7 +104,7 @@ def take(lang: str | None, db: Path | None, seed: int | None) -> None:
 
 @main.group()
 def bank() -> None:
-    """Question banks: validate, import, list, schema.
+    """Question banks: validate, lint, import, export, diff, template, list, schema.
 
     \b
     Example:
@@ -112,32 +112,125 @@ def bank() -> None:
     """
 
 
+FORMAT_HELP = "Input format (default: from the extension and content)."
+IN_FORMATS = click.Choice(["yaml", "gift", "aiken", "moodlexml", "qti", "csv", "xlsx"])
+
+
+def _import_options(f: Any) -> Any:
+    """The options that say what other formats cannot: format, competency, level, ids."""
+    decorators = [
+        click.option("--format", "fmt", type=IN_FORMATS, default=None, help=FORMAT_HELP),
+        click.option(
+            "--competency", default=None, help="Competency of items that do not name one."
+        ),
+        click.option(
+            "--level", type=click.IntRange(1, 8), default=None, help="Level (1-8) likewise."
+        ),
+        click.option(
+            "--map",
+            "map_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="YAML file mapping categories (GIFT, Moodle XML, QTI folders) to "
+            "competencies and levels.",
+        ),
+        click.option(
+            "--id-prefix",
+            default=None,
+            help="Prefix of ids made from question names (default: the file name).",
+        ),
+        click.option(
+            "--skip-unsupported",
+            is_flag=True,
+            help="Skip question types dsat cannot score (essay, description) with a note, "
+            "instead of refusing the file.",
+        ),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+def _options(kw: dict[str, Any]) -> Any:
+    from dsat.banks.foreign import ImportOptions
+
+    return ImportOptions(
+        format=kw.pop("fmt", None),
+        competency=kw.pop("competency", None),
+        level=kw.pop("level", None),
+        map_file=kw.pop("map_file", None),
+        id_prefix=kw.pop("id_prefix", None),
+        skip_unsupported=kw.pop("skip_unsupported", False),
+    )
+
+
+class _Progress:
+    """A progress bar on stderr, only on a terminal and only for large jobs."""
+
+    def __init__(self, label: str, threshold: int = 500):
+        self.label, self.threshold, self.bar = label, threshold, None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.threshold or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.length = max(self.bar.length, total)
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _notes(notes: list[str]) -> None:
+    for n in notes:
+        click.echo(f"note: {n}", err=True)
+
+
+def _maybe_db(db: Path | None) -> Any:
+    from dsat.settings import load_settings
+
+    path = load_settings(db=db).db
+    return _open_db(path, create=False) if db or path.exists() else None
+
+
 @bank.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
-def bank_validate(paths: tuple[Path, ...], db: Path | None) -> None:
+@_import_options
+def bank_validate(paths: tuple[Path, ...], db: Path | None, **kw: Any) -> None:
     """Check bank files or folders; report every problem as PATH:LINE: field: message.
 
-    The framework file is taken from PATHS if there, else from the database, else the
-    shipped one. Exit code 1 when anything is wrong, 0 when all is valid.
+    Any format `bank import` reads. The framework file is taken from PATHS if there, else
+    from the database, else the shipped one. Exit code 1 when anything is wrong, 0 when
+    all is valid.
 
     \b
     Example:
         dsat bank validate question_banks/ my_items.yaml
+        dsat bank validate quiz.gift --competency 4.1 --level 3
     """
-    from dsat.services.banks import validate
-    from dsat.settings import load_settings
+    from dsat.services.banks import load
 
-    path = load_settings(db=db).db
-    database = _open_db(path, create=False) if db or path.exists() else None
-    loaded = validate(list(paths), database)
-    click.echo(f"ok: {len(loaded.items)} items in {len(loaded.files)} files are valid")
+    progress = _Progress("Checking")
+    try:
+        loaded = load(list(paths), _maybe_db(db), _options(kw), progress)
+    finally:
+        progress.close()
+    _notes(loaded.notes)
+    bank = loaded.bank
+    click.echo(f"ok: {len(bank.items)} items in {len(bank.files)} files are valid")
 
 
 @bank.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def bank_lint(paths: tuple[Path, ...], strict: bool) -> None:
+@_import_options
+def bank_lint(paths: tuple[Path, ...], strict: bool, **kw: Any) -> None:
     """Check how items are written: duplicates, give-away keys, risky wording.
 
     Files must validate first. Errors (exit code 1): the same stem twice, "all/none of the
@@ -150,7 +243,7 @@ def bank_lint(paths: tuple[Path, ...], strict: bool) -> None:
     """
     from dsat.services.banks import lint
 
-    findings = lint(list(paths))
+    findings = lint(list(paths), None, _options(kw))
     for f in findings:
         click.echo(str(f))
     errors = sum(1 for f in findings if f.severity == "error")
@@ -164,19 +257,35 @@ def bank_lint(paths: tuple[Path, ...], strict: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @click.option("--by", "imported_by", default=None, help="Who imports (default: OS user).")
-def bank_import(paths: tuple[Path, ...], db: Path | None, imported_by: str | None) -> None:
+@_import_options
+def bank_import(
+    paths: tuple[Path, ...], db: Path | None, imported_by: str | None, **kw: Any
+) -> None:
     """Import bank files into the database: all of them, or nothing on any error.
 
+    Reads dsat YAML, Moodle GIFT, Aiken, Moodle XML, IMS QTI 2.1/2.2 items and packages
+    (.zip), CSV and XLSX (see `dsat bank template`). Every item needs a competency and a
+    level: from the file itself, from --map by category, or from --competency/--level.
     Unchanged items are left alone; a changed item gets a new version, and past attempts
     keep the version they saw.
 
     \b
     Example:
         dsat bank import question_banks/
+        dsat bank import moodle_export.xml --map categories.yaml --level 3
+        dsat bank import safety.gift --competency 4.1 --level 2
     """
     from dsat.services.banks import import_bank
 
-    summary = import_bank(_open_db(db), list(paths), imported_by=imported_by)
+    progress = _Progress("Importing")
+    try:
+        summary = import_bank(
+            _open_db(db), list(paths), imported_by=imported_by, options=_options(kw),
+            progress=progress,
+        )  # fmt: skip
+    finally:
+        progress.close()
+    _notes(summary.notes)
     if summary.framework_updated:
         click.echo("framework: updated")
     for f in summary.files:
@@ -185,6 +294,143 @@ def bank_import(paths: tuple[Path, ...], db: Path | None, imported_by: str | Non
             f"{f.path}: {state} (added {f.added}, changed {f.changed}, "
             f"unchanged {f.unchanged}, retired {f.retired})"
         )
+
+
+OUT_FORMATS = click.Choice(["yaml", "gift", "qti", "xlsx", "csv"])
+
+
+@bank.command("export")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "out_fmt", type=OUT_FORMATS, required=True, help="Output format.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file (default results/exports/bank-<date>.<ext>; '-' for stdout).",
+)
+@click.option("--only", "only", multiple=True, help="Only this competency or area id (repeatable).")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_import_options
+def bank_export(
+    paths: tuple[Path, ...],
+    out_fmt: str,
+    out: Path | None,
+    only: tuple[str, ...],
+    db: Path | None,
+    **kw: Any,
+) -> None:
+    """Write items as YAML, GIFT, an IMS QTI 2.1 package, XLSX or CSV.
+
+    With no PATHS, the active items in the database; with PATHS, those files (in any
+    format `bank import` reads), which converts them. Importing the export gives the same
+    items back. Types a format cannot hold are skipped with a note (GIFT has no ordering;
+    QTI has no self-rating).
+
+    \b
+    Example:
+        dsat bank export --to xlsx --only 4 --out safety.xlsx
+        dsat bank export moodle.gift --competency 1.1 --level 2 --to yaml --out 1.1.yaml
+    """
+    import datetime as dt
+
+    from dsat.banks.export import SUFFIX
+    from dsat.services.banks import export_items
+
+    database = _maybe_db(db)
+    if not paths and database is None:
+        _fail("no database yet: import a bank first, or give bank files to convert")
+    result = export_items(out_fmt, database, list(paths), _options(kw), list(only))
+    for line in result.skipped_summary():
+        click.echo(f"note: skipped {line}", err=True)
+    if out is not None and str(out) == "-":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+        return
+    if out is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("results") / "exports" / f"bank-{stamp}{SUFFIX[out_fmt]}"
+    _write_atomic(out, result.data)
+    click.echo(f"{out}: {result.written} items written ({len(result.skipped)} skipped)")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@bank.command("template")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", help="Output format."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file (default dsat-bank-template.<ext>).",
+)
+def bank_template(fmt: str, out: Path | None) -> None:
+    """Write a spreadsheet template for items: the columns, one example per type, a guide.
+
+    \b
+    Example:
+        dsat bank template --format xlsx --out my_items.xlsx
+    """
+    from dsat.banks.formats import sheet
+    from dsat.banks.formats.examples import example_items
+
+    items = example_items()
+    data = sheet.write_xlsx(items) if fmt == "xlsx" else sheet.write_csv(items).encode("utf-8-sig")
+    out = out or Path(f"dsat-bank-template.{fmt}")
+    _write_atomic(out, data)
+    click.echo(f"{out}: template with {len(items)} example items (one per type)")
+
+
+@bank.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_import_options
+def bank_diff(old: Path, new: Path, as_json: bool, db: Path | None, **kw: Any) -> None:
+    """Show the items added, changed (with the fields) and removed from OLD to NEW.
+
+    OLD and NEW are bank files or folders in any format `bank import` reads. Exit code 0
+    when they hold the same items, 1 when they differ.
+
+    \b
+    Example:
+        dsat bank diff question_banks/4-safety.yaml new/4-safety.xlsx
+    """
+    from dsat.services.banks import diff_banks
+
+    d = diff_banks([old], [new], _maybe_db(db), _options(kw))
+    if as_json:
+        click.echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for ident in d.added:
+            click.echo(f"+ {ident}")
+        for ident, fields in d.changed:
+            click.echo(f"~ {ident} ({', '.join(fields)})")
+        for ident in d.removed:
+            click.echo(f"- {ident}")
+        click.echo(
+            f"{len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed, "
+            f"{d.unchanged} unchanged"
+        )
+    if d.added or d.changed or d.removed:
+        sys.exit(1)
 
 
 @bank.command("list")

@@ -30,7 +30,15 @@ SUFFIX = {"yaml": ".yaml", "gift": ".gift", "qti": ".zip", "xlsx": ".xlsx", "csv
 class Exported:
     data: bytes
     written: int
-    skipped: list[str] = field(default_factory=list)  # "id: why"
+    skipped: list[str] = field(default_factory=list)  # "why: id"
+
+    def skipped_summary(self) -> list[str]:
+        """One line per reason: 'why (n): id, id, ...'."""
+        groups: dict[str, list[str]] = {}
+        for s in self.skipped:
+            why, _, ident = s.rpartition(": ")
+            groups.setdefault(why, []).append(ident)
+        return [f"{why} ({len(ids)}): {', '.join(ids)}" for why, ids in groups.items()]
 
 
 def export(items: Sequence[Any], fmt: str) -> Exported:
@@ -136,7 +144,7 @@ def to_gift(items: Sequence[Any]) -> Exported:
     for item in items:
         lines = _gift_answers(item)
         if lines is None:
-            skipped.append(f"{item.id}: {item.type} items have no GIFT form")
+            skipped.append(f"{item.type} items have no GIFT form: {item.id}")
             continue
         meta = _meta(item)
         if item.type == "self_rating":
@@ -342,7 +350,7 @@ def to_qti(items: Sequence[Any]) -> Exported:
         for n, item in enumerate(items, 1):
             xml = _qti_item(item)
             if xml is None:
-                skipped.append(f"{item.id}: {item.type} items have no QTI form")
+                skipped.append(f"{item.type} items have no QTI form: {item.id}")
                 continue
             href = f"items/{item.competency}/item{n:05d}.xml"
             zf.writestr(href, xml)

@@ -7,6 +7,7 @@ FILE:SHEET!ROW); callers write nothing unless there is no problem at all.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -72,6 +73,17 @@ class Loaded:
 def detect(path: Path, data: bytes, forced: str | None) -> str | None:
     if forced:
         return forced
+    if data[:4] == b"PK\x03\x04":  # a zip: a QTI package or a workbook, whatever its name
+        import zipfile
+
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        if "imsmanifest.xml" in names:
+            return "qti"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
     kind = _BY_SUFFIX.get(path.suffix.lower())
     if kind:
         return kind

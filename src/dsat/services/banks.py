@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -145,16 +146,23 @@ def ensure_bank(db: sqlite_utils.Database, clock: Clock = system_clock) -> bool:
     return True
 
 
-def lint(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> list[Any]:
+def lint(
+    paths: Sequence[Path],
+    db: sqlite_utils.Database | None = None,
+    options: ImportOptions | None = None,
+) -> list[Any]:
     """Validate, then run the item-writing checks; findings located as PATH:LINE."""
     from dsat.banks import yamlsource
     from dsat.banks.lint import lint_items
 
-    loaded = validate(paths, db)
+    loaded = load(paths, db, options).bank
     located = []
     for f in loaded.files:
-        positions = yamlsource.Positions(f.path.read_text(encoding="utf-8-sig"))
         shown = display_path(f.path)
+        if f.path.suffix.lower() not in (".yaml", ".yml"):  # other formats: by item id
+            located += [(item, f"{shown}:{item.id}") for item in f.items]
+            continue
+        positions = yamlsource.Positions(f.path.read_text(encoding="utf-8-sig"))
         for i, item in enumerate(f.items):
             located.append((item, f"{shown}:{positions.line(('items', i))}"))
     return lint_items(located)
@@ -179,3 +187,70 @@ def bank_schema() -> str:
         items: list[Item]
 
     return json.dumps(BankFileSchema.model_json_schema(), indent=2, ensure_ascii=False)
+
+
+def export_items(
+    fmt: str,
+    db: sqlite_utils.Database | None,
+    paths: Sequence[Path] = (),
+    options: ImportOptions | None = None,
+    competencies: Sequence[str] = (),
+) -> Any:
+    """Items from files (when given) or the database's active items, in format `fmt`.
+
+    `competencies` keeps only those competency ids, or those of an area when one is given
+    as an area id.
+    """
+    from dsat.banks.export import export
+
+    if paths:
+        items = load(paths, db, options).bank.items
+    else:
+        items = catalogue.all_active_items(db) if db is not None else []
+    if competencies:
+        wanted = set(competencies)
+        items = [i for i in items if i.competency in wanted or i.competency.split(".")[0] in wanted]
+    return export(items, fmt)
+
+
+@dataclass
+class BankDiff:
+    added: list[str]
+    removed: list[str]
+    changed: list[tuple[str, list[str]]]  # id, names of the fields that differ
+    unchanged: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "changed": [{"id": i, "fields": f} for i, f in self.changed],
+            "unchanged": self.unchanged,
+        }
+
+
+def diff_banks(
+    old: Sequence[Path],
+    new: Sequence[Path],
+    db: sqlite_utils.Database | None = None,
+    options: ImportOptions | None = None,
+) -> BankDiff:
+    """Items added, removed and changed (with the fields that differ) from OLD to NEW."""
+    before = {i.id: i for i in load(old, db, options).bank.items}
+    after = {i.id: i for i in load(new, db, options).bank.items}
+    changed = []
+    unchanged = 0
+    for ident in sorted(set(before) & set(after)):
+        a, b = before[ident], after[ident]
+        if a.content_hash() == b.content_hash():
+            unchanged += 1
+            continue
+        da, db_ = a.model_dump(), b.model_dump()
+        fields = [k for k in dict.fromkeys([*da, *db_]) if da.get(k) != db_.get(k)]
+        changed.append((ident, fields))
+    return BankDiff(
+        added=sorted(set(after) - set(before)),
+        removed=sorted(set(before) - set(after)),
+        changed=changed,
+        unchanged=unchanged,
+    )

@@ -214,6 +214,15 @@ def active_items(db: sqlite_utils.Database, competencies: Iterable[str]) -> list
     return [VersionedItem(item_from_json(data), version) for data, version in rows]
 
 
+def all_active_items(db: sqlite_utils.Database) -> list[Any]:
+    """Every active item, in framework order (area, competency) then by id."""
+    rows = db.conn.execute(
+        """SELECT i.data FROM items i LEFT JOIN competencies c ON c.id = i.competency_id
+           WHERE i.status = 'active' ORDER BY c.position, i.competency_id, i.item_id"""
+    )
+    return [item_from_json(r[0]) for r in rows]
+
+
 def item_version(db: sqlite_utils.Database, item_id: str, version: int) -> Any:
     row = db.conn.execute(
         "SELECT data FROM items WHERE item_id = ? AND version = ?", [item_id, version]

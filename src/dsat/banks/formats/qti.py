@@ -75,6 +75,7 @@ _BLOCKS = {
     "br",
 }
 _SPACES = re.compile(r"[ \t\r\n]+")
+_OPTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
 def _norm(text: str) -> str:
@@ -368,6 +369,9 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
     if item.interaction in ("choiceInteraction", "inlineChoiceInteraction"):
         q.qtype = "multichoice"
         q.single = item.cardinality == "single"
+        ids = [c.identifier for c in item.choices]
+        if all(_OPTION_ID.match(i) for i in ids) and len(set(ids)) == len(ids):
+            q.meta.setdefault("option_ids", ids)  # keep the item's own identifiers
         for c in item.choices:
             q.answers.append(
                 ForeignAnswer(c.text, scores.get(c.identifier, scores[None]), "", "plain", "plain")
