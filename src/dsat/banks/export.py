@@ -148,6 +148,8 @@ def to_gift(items: Sequence[Any]) -> Exported:
             continue
         meta = _meta(item)
         if item.type == "self_rating":
+            if item.explanation is not None:  # a description has no place for feedback
+                meta["explanation"] = item.explanation.model_dump()
             question = (
                 f"// dsat: {json.dumps(meta, ensure_ascii=False, separators=(',', ':'))}\n"
                 f"::{gift.escape(item.id)}::[plain]{_g(item.stem)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
@@ -93,6 +93,18 @@ class MultipleChoiceItem(_ItemBase):
     options: list[Option] = Field(min_length=2, max_length=9)
     key: list[OptionId] = Field(min_length=1)
     shuffle: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_in_option_order(cls, data: Any) -> Any:
+        """The key is a set: keep it in the options' order, so equal items compare equal."""
+        if isinstance(data, dict) and isinstance(data.get("key"), list):
+            order = [o.get("id") if isinstance(o, dict) else getattr(o, "id", None)
+                     for o in data.get("options") or []]  # fmt: skip
+            if all(isinstance(k, str) for k in data["key"]):
+                rank = {oid: i for i, oid in enumerate(order)}
+                data = {**data, "key": sorted(data["key"], key=lambda k: rank.get(k, len(rank)))}
+        return data
 
     @model_validator(mode="after")
     def _fractions_consistent(self) -> MultipleChoiceItem:

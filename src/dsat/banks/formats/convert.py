@@ -113,6 +113,7 @@ def to_item(q: ForeignQuestion, opts: ConvertOptions, notes: list[str]) -> dict[
     explanation = q.generalfeedback and localized(q.generalfeedback, q.generalfeedbackformat)
     if meta.get("type") == "self_rating":
         item["type"] = "self_rating"
+        explanation = meta.get("explanation") or explanation
         if explanation:
             item["explanation"] = explanation
         return item

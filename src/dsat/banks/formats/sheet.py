@@ -36,6 +36,7 @@ EXTRA = [
     "unit_en",
     "case_sensitive",
     "ignore_diacritics",
+    "collapse_whitespace",
     "shuffle",
     "scoring",
     "weight",
@@ -61,7 +62,8 @@ GUIDE = {
     "partial": "short_answer only, optional: answers with part marks, e.g. Cat=0.5 | Dog=0.25",
     "tolerance": "numerical: accepted distance from the number",
     "unit_*": "numerical: unit shown after the box",
-    "case_sensitive / ignore_diacritics": "short_answer: yes/no",
+    "case_sensitive / ignore_diacritics / collapse_whitespace": "short_answer: yes/no "
+    "(defaults: no / no / yes)",
     "shuffle": "single/multiple: yes (default) or no",
     "scoring": "ordering: partial (default) or all_or_nothing",
     "weight": "optional, default 1",
@@ -172,7 +174,7 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         if partial:
             item["partial"] = partial
         match = {}
-        for flag in ("case_sensitive", "ignore_diacritics"):
+        for flag in ("case_sensitive", "ignore_diacritics", "collapse_whitespace"):
             value = _flag(row, flag)
             if value is not None:
                 match[flag] = value
@@ -258,7 +260,7 @@ def item_to_row(item: Any) -> dict[str, str]:
             row["key"] = " | ".join(item.answers)
             row["partial"] = " | ".join(f"{p.text}={_fmt_number(p.fraction)}" for p in item.partial)
             defaults = type(item.match)()
-            for flag in ("case_sensitive", "ignore_diacritics"):
+            for flag in ("case_sensitive", "ignore_diacritics", "collapse_whitespace"):
                 if getattr(item.match, flag) != getattr(defaults, flag):
                     row[flag] = "yes" if getattr(item.match, flag) else "no"
         case "numerical":
@@ -382,6 +384,9 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
     for item in items:
         row = item_to_row(item)
         ws.append([row[c] for c in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text such as "=SUM(A1:A3)" stays text, not a formula
     ws.freeze_panes = "E2"
     ws.auto_filter.ref = ws.dimensions
     widths = {"id": 14, "competency": 11, "level": 7, "type": 13, "key": 16}
