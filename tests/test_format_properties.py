@@ -6,8 +6,6 @@ random bytes in any format end in located problems, never another exception.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

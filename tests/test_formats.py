@@ -303,3 +303,29 @@ def test_diff_names_added_changed_and_removed(here):
     assert "+ 4.1-99" in lines and "- 4.1-01" in lines
     assert "~ 4.1-02 (stem)" in lines
     assert lines[-1].startswith("1 added, 1 changed, 1 removed")
+
+
+def test_a_large_import_shows_a_progress_bar_on_a_terminal(here):
+    import sys
+
+    import pexpect
+
+    from dsat.banks.export import export
+    from tests.factories import item
+
+    bank = [item("single", id=f"p-{n}") for n in range(1500)]
+    Path("big.gift").write_bytes(export(bank, "gift").data)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dsat", "bank", "import", "big.gift", "--db", "t.db"],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 100),
+    )
+    child.expect("Importing")
+    child.expect("100%")
+    child.expect(r"big.gift: imported \(added 1500,")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert item_count() == 1500

@@ -177,9 +177,11 @@ class _Progress:
                 return
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
-        self.bar.length = max(self.bar.length, total)
+        self.bar.length = total
         self.bar.update(done - self.shown)
         self.shown = done
+        if done >= total:
+            self.bar.render_progress()
 
     def close(self) -> None:
         if self.bar is not None:

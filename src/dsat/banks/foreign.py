@@ -332,8 +332,8 @@ def _load_sheet(
 
 def count_questions(kind: str, data: bytes) -> int:
     """A cheap estimate of the number of items, for the progress bar."""
-    if kind == "gift":
-        return data.count(b"{")
+    if kind == "gift":  # questions are separated by blank lines
+        return data.replace(b"\r\n", b"\n").count(b"\n\n") + 1
     if kind == "aiken":
         return data.count(b"ANSWER:")
     if kind == "csv":
@@ -414,6 +414,8 @@ def load_any(
         notes += file_notes
         if bank is not None:
             bank.files.append(bf)
+    if progress and done[0]:
+        progress(done[0], done[0])  # the estimate was only an estimate: end at 100 %
     if issues:
         raise BankError(issues)
     assert bank is not None
