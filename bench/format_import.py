@@ -18,13 +18,12 @@ import time
 from pathlib import Path
 
 from _harness import report
-from import_speed import generate
-
 from dsat.banks.export import export
 from dsat.banks.foreign import ImportOptions
 from dsat.domain.items import ITEM_ADAPTER
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.store.db import connect
+from import_speed import generate
 
 
 def main() -> None:
