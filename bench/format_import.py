@@ -1,8 +1,8 @@
 """`dsat bank import` of 10,000 questions as Moodle GIFT and as an XLSX workbook, against
 the native YAML import of the same items, in the same run.
 
-The items are generated (every scored type GIFT can hold: all but ordering), validated, then written by dsat's own
-exporters, so the three files hold exactly the same items. Each import is the whole job:
+The items are generated (every scored type GIFT can hold: all but ordering), validated,
+then written by dsat's own exporters, so the three files hold exactly the same items. Each import is the whole job:
 read, parse, map onto items, validate, hash, write in one transaction to a fresh database.
 
     python bench/format_import.py [--items 10000] [--repeat 3]
@@ -33,8 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     # GIFT has no ordering type: generate extra items and keep the types all three can hold
-    drawn = (i for i in generate(args.items * 2) if i["type"] != "ordering")
-    items = [ITEM_ADAPTER.validate_python(i) for _, i in zip(range(args.items), drawn)]
+    drawn = [i for i in generate(args.items * 2) if i["type"] != "ordering"][: args.items]
+    items = [ITEM_ADAPTER.validate_python(i) for i in drawn]
     files = {}
     for fmt, suffix in (("yaml", ".yaml"), ("gift", ".gift"), ("xlsx", ".xlsx")):
         folder = tmp / fmt
