@@ -2,8 +2,9 @@
 the native YAML import of the same items, in the same run.
 
 The items are generated (every scored type GIFT can hold: all but ordering), validated,
-then written by dsat's own exporters, so the three files hold exactly the same items. Each import is the whole job:
-read, parse, map onto items, validate, hash, write in one transaction to a fresh database.
+then written by dsat's own exporters, so the three files hold exactly the same items.
+Each import is the whole job: read, parse, map onto items, validate, hash, write in one
+transaction to a fresh database.
 
     python bench/format_import.py [--items 10000] [--repeat 3]
 """
