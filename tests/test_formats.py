@@ -278,7 +278,7 @@ def test_csv_with_semicolons_and_a_bom(here):
 @pytest.mark.parametrize("fmt", ["yaml", "gift", "qti", "xlsx", "csv"])
 def test_export_of_the_shipped_bank_imports_back_to_the_same_items(here, fmt):
     assert run("bank", "import", str(shipped_bank_dir())).exit_code == 0
-    result = run("bank", "export", "--to", fmt, "--out", f"out.{fmt}")
+    result = run("bank", "export", "--format", fmt, "--out", f"out.{fmt}")
     assert result.exit_code == 0, result.output
     diff = CliRunner().invoke(
         main, ["bank", "diff", str(shipped_bank_dir()), f"out.{fmt}", "--json"]
@@ -329,3 +329,19 @@ def test_a_large_import_shows_a_progress_bar_on_a_terminal(here):
     child.close()
     assert child.exitstatus == 0
     assert item_count() == 1500
+
+
+def test_gift_missing_word_and_ranges(here):
+    Path("mw.gift").write_text(
+        "::mw:: A strong passphrase has at least {=4 ~2 ~1} random words.\n\n"
+        "::range:: Name a number from 10 to 20. {#10..20}\n",
+        encoding="utf-8",
+    )
+    result = run("bank", "import", "mw.gift", "--competency", "4.1", "--level", "2")
+    assert result.exit_code == 0, result.output
+    got = items()
+    assert got["mw-mw"].stem.en == "A strong passphrase has at least _____ random words."
+    assert [o.text.en for o in got["mw-mw"].options] == ["4", "2", "1"]
+    rng = got["mw-range"]
+    assert (rng.answer, rng.tolerance) == (15, 5)
+    assert score_fraction(rng, "10") == 1.0 and score_fraction(rng, "21") == 0.0

@@ -116,10 +116,10 @@ FORMAT_HELP = "Input format (default: from the extension and content)."
 IN_FORMATS = click.Choice(["yaml", "gift", "aiken", "moodlexml", "qti", "csv", "xlsx"])
 
 
-def _import_options(f: Any) -> Any:
+def _import_options(f: Any, format_flag: str = "--format") -> Any:
     """The options that say what other formats cannot: format, competency, level, ids."""
     decorators = [
-        click.option("--format", "fmt", type=IN_FORMATS, default=None, help=FORMAT_HELP),
+        click.option(format_flag, "fmt", type=IN_FORMATS, default=None, help=FORMAT_HELP),
         click.option(
             "--competency", default=None, help="Competency of items that do not name one."
         ),
@@ -303,7 +303,7 @@ OUT_FORMATS = click.Choice(["yaml", "gift", "qti", "xlsx", "csv"])
 
 @bank.command("export")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--to", "out_fmt", type=OUT_FORMATS, required=True, help="Output format.")
+@click.option("--format", "out_fmt", type=OUT_FORMATS, required=True, help="Output format.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -312,7 +312,7 @@ OUT_FORMATS = click.Choice(["yaml", "gift", "qti", "xlsx", "csv"])
 )
 @click.option("--only", "only", multiple=True, help="Only this competency or area id (repeatable).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
-@_import_options
+@lambda f: _import_options(f, "--from")
 def bank_export(
     paths: tuple[Path, ...],
     out_fmt: str,
@@ -330,8 +330,8 @@ def bank_export(
 
     \b
     Example:
-        dsat bank export --to xlsx --only 4 --out safety.xlsx
-        dsat bank export moodle.gift --competency 1.1 --level 2 --to yaml --out 1.1.yaml
+        dsat bank export --format xlsx --only 4 --out safety.xlsx
+        dsat bank export moodle.gift --competency 1.1 --level 2 --format yaml --out 1.1.yaml
     """
     import datetime as dt
 
