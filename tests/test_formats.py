@@ -345,3 +345,15 @@ def test_gift_missing_word_and_ranges(here):
     rng = got["mw-range"]
     assert (rng.answer, rng.tolerance) == (15, 5)
     assert score_fraction(rng, "10") == 1.0 and score_fraction(rng, "21") == 0.0
+
+
+def test_empty_files_and_folders_are_problems_not_silent_successes(here):
+    Path("empty.gift").write_text("// nothing here yet\n", encoding="utf-8")
+    Path("folder").mkdir()
+    result = run("bank", "import", "empty.gift", "--competency", "1.1", "--level", "1")
+    assert result.exit_code == 1 and "empty.gift:1: no questions found" in result.output
+    result = run("bank", "import", "folder")
+    assert result.exit_code == 1 and "folder:0: no bank files found" in result.output
+    Path("bank.docx").write_bytes(b"not a bank")
+    result = run("bank", "import", "bank.docx")
+    assert result.exit_code == 1 and "bank.docx:0: unknown format; give --format" in result.output

@@ -283,6 +283,8 @@ def load_file(
                 load.add(raw, q.line, inner)
                 if progress:
                     progress(1)
+    if kind not in ("csv", "xlsx") and not load.items and not load.issues:
+        load.issue(1, "no questions found")
     if load.generated:
         load.notes.append(
             f"{load.shown}: {load.generated} items had no feedback; "
@@ -352,6 +354,9 @@ def load_any(
     """Native YAML and other formats together; BankError with every issue found."""
     options = options or ImportOptions()
     files = expand(paths)
+    if not files:
+        shown = ", ".join(display_path(p) for p in paths) or "."
+        raise BankError([BankIssue(shown, 0, "", "no bank files found")])
     issues: list[BankIssue] = []
     notes: list[str] = []
     reads: list[tuple[Path, str, bytes]] = []

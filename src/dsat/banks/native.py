@@ -22,6 +22,8 @@ from dsat.domain.items import ITEM_ADAPTER
 from dsat.domain.text import LocalizedText
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# what a folder is searched for (.txt is too common to be taken for GIFT or Aiken unasked)
+BANK_SUFFIXES = (*YAML_SUFFIXES, ".gift", ".aiken", ".xml", ".zip", ".csv", ".xlsx")
 
 
 class BankHeader(BaseModel):
@@ -57,7 +59,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.suffix in YAML_SUFFIXES and q.is_file())
+            out += sorted(
+                q for q in p.rglob("*") if q.suffix.lower() in BANK_SUFFIXES and q.is_file()
+            )
         else:
             out.append(p)
     seen: set[Path] = set()
