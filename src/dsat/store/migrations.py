@@ -78,6 +78,23 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX results_competency ON results(competency_id, band);
         """,
     ),
+    (
+        2,
+        """
+        CREATE TABLE staff (
+            employee_id TEXT PRIMARY KEY, full_name TEXT NOT NULL,
+            unit_path TEXT NOT NULL, province TEXT NOT NULL, position TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1, simulated INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX staff_unit ON staff(unit_path);
+        ALTER TABLE attempts ADD COLUMN origin TEXT NOT NULL DEFAULT 'app';
+        ALTER TABLE attempts ADD COLUMN external_key TEXT;
+        CREATE UNIQUE INDEX attempts_external ON attempts(external_key)
+            WHERE external_key IS NOT NULL;
+        CREATE INDEX attempts_submitted ON attempts(status, submitted_at)
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
