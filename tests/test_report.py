@@ -1,0 +1,248 @@
+"""The administrators' share report on small hand-computed datasets in a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from dsat.cli import main
+from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.levels import CompetencyResult
+from dsat.domain.report import ALL, ShareRow, suppress, wilson
+from dsat.services.report import ShareOptions, share
+from dsat.services.report_export import export, read_json
+from dsat.store import staff as staff_store
+from dsat.store.attempts import create_attempt, finish
+from dsat.store.candidates import upsert_candidate
+from dsat.store.db import transaction
+
+Z = 1.959963984540054
+JAN = datetime(2026, 1, 10, 3, 0, tzinfo=UTC)
+
+
+def closed_wilson(k: int, n: int) -> tuple[float, float]:
+    p = k / n
+    centre = p + Z**2 / (2 * n)
+    spread = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2))
+    return 100 * (centre - spread) / (1 + Z**2 / n), 100 * (centre + spread) / (1 + Z**2 / n)
+
+
+def person(db, emp: str, province: str, unit: str, position: str = "Chuyên viên") -> None:
+    with transaction(db):
+        staff_store.upsert_staff(
+            db,
+            [
+                dict(
+                    employee_id=emp,
+                    full_name=f"Name {emp}",
+                    unit_path=unit,
+                    province=province,
+                    position=position,
+                    active=True,
+                )
+            ],
+            "2026-01-01T00:00:00Z",
+        )
+
+
+def sit(db, fw, emp: str, when: datetime, proficient: dict[str, bool]) -> None:
+    """A submitted attempt with the given result per competency (stored as the app does)."""
+    with transaction(db):
+        upsert_candidate(db, Candidate(employee_id=emp, full_name="x", unit="u"), "t")
+        attempt = Attempt(
+            id=str(uuid.uuid4()), employee_id=emp, scope_kind="full", scope_id="all",
+            form_seed=0, lang="vi", started_at=when - timedelta(hours=1), deadline=when,
+            status="in_progress",
+        )  # fmt: skip
+        create_attempt(db, attempt, fw.id, [])
+        results = [
+            CompetencyResult(
+                competency_id=c,
+                raw=9 if ok else 2,
+                max=10,
+                percent=90 if ok else 20,
+                band="advanced" if ok else "below",
+                proficient=ok,
+            )
+            for c, ok in proficient.items()
+        ]
+        finish(db, attempt.id, "submitted", when, [], results)
+
+
+@pytest.fixture
+def region(db, fw):
+    """A: 6 people, 5 assessed, 3 proficient; B: 3 people (too few); C: 6 assessed, 4."""
+    for i in range(1, 7):
+        person(db, f"P{i}", "A", "Bộ X/Vụ 1")
+        person(db, f"R{i}", "C", "UBND C/Sở 1")
+    for i in range(1, 4):
+        person(db, f"Q{i}", "B", "Bộ X/Vụ 2")
+    for i in range(1, 6):
+        sit(db, fw, f"P{i}", JAN, {"4.1": i <= 3})
+    for i in range(1, 3):
+        sit(db, fw, f"Q{i}", JAN, {"4.1": i == 1})
+    for i in range(1, 7):
+        sit(db, fw, f"R{i}", JAN, {"4.1": i <= 4})
+    return db
+
+
+def rows_by(report, dim: str) -> dict[str, object]:
+    return {r.group[dim]: r for r in report.rows if r.group.get("competency") == "4.1"}
+
+
+def test_counts_percentages_and_wilson_by_province(region, fw):
+    report = share(region, fw, ShareOptions(by=["province", "competency"], min_group=1))
+    rows = rows_by(report, "province")
+    a, c, total = rows["A"], rows["C"], rows[ALL]
+    assert (a.registered, a.assessed, a.proficient) == (6, 5, 3)
+    assert a.participation_pct == pytest.approx(83.33, abs=0.01)
+    assert a.proficient_pct == 60.0
+    assert (a.ci_low_pct, a.ci_high_pct) == pytest.approx(closed_wilson(3, 5), abs=0.01)
+    assert (a.ci_low_pct, a.ci_high_pct) == pytest.approx((23.07, 88.24), abs=0.01)  # tables
+    assert a.gap_2025_pp == 10.0 and a.gap_2030_pp == 30.0
+    assert (c.registered, c.assessed, c.proficient) == (6, 6, 4)
+    assert (total.registered, total.assessed, total.proficient) == (15, 13, 8)
+    assert total.total and not a.total
+
+
+def test_small_groups_are_suppressed_and_cannot_be_recomputed(region, fw):
+    report = share(region, fw, ShareOptions(by=["province", "competency"], min_group=5))
+    rows = rows_by(report, "province")
+    assert rows["B"].suppressed  # 3 registered: primary
+    assert rows["A"].suppressed  # else B = total - A - C: secondary, the smaller of A and C
+    assert not rows["C"].suppressed and not rows[ALL].suppressed
+    for r in (rows["A"], rows["B"]):
+        assert (r.registered, r.assessed, r.proficient, r.proficient_pct) == (None,) * 4
+
+
+def test_unit_roll_up_through_the_tree(region, fw):
+    report = share(region, fw, ShareOptions(by=["unit", "competency"], unit_depth=1, min_group=1))
+    rows = rows_by(report, "unit")
+    assert set(rows) == {"Bộ X", "UBND C", ALL}
+    assert (rows["Bộ X"].registered, rows["Bộ X"].assessed, rows["Bộ X"].proficient) == (9, 7, 4)
+    deep = rows_by(share(region, fw, ShareOptions(by=["unit", "competency"], min_group=1)), "unit")
+    assert set(deep) == {"Bộ X/Vụ 1", "Bộ X/Vụ 2", "UBND C/Sở 1", ALL}
+
+
+def test_latest_best_and_first_attempt(region, fw):
+    later = JAN + timedelta(days=60)
+    sit(region, fw, "P1", later, {"4.1": False})  # proficient in January, not in March
+    sit(region, fw, "P6", later, {"4.1": True})
+    counts = {}
+    for pick in ("latest", "best", "first"):
+        report = share(region, fw, ShareOptions(by=["province", "competency"], attempt=pick,
+                                                min_group=1))  # fmt: skip
+        a = rows_by(report, "province")["A"]
+        counts[pick] = (a.assessed, a.proficient)
+    assert counts == {"latest": (6, 3), "best": (6, 4), "first": (6, 4)}
+
+
+def test_periods_follow_vietnam_time_and_show_the_change(db, fw):
+    for i in range(5):
+        person(db, f"T{i}", "A", "U")
+    new_year_in_hanoi = datetime(2025, 12, 31, 18, 0, tzinfo=UTC)  # 01:00 on 1 January 2026
+    for i in range(5):
+        sit(db, fw, f"T{i}", datetime(2025, 6, 1, tzinfo=UTC), {"4.1": i < 2})
+        sit(db, fw, f"T{i}", new_year_in_hanoi, {"4.1": i < 4})
+    report = share(db, fw, ShareOptions(by=["competency"], period="year", min_group=1))
+    years = {r.group["period"]: r for r in report.rows if r.group["competency"] == "4.1"}
+    assert set(years) == {"2025", "2026"}
+    assert (years["2025"].proficient, years["2026"].proficient) == (2, 4)
+    assert years["2026"].change_pp == 40.0 and years["2025"].change_pp is None
+    q = share(db, fw, ShareOptions(by=["competency"], period="year", start="2026-01-01",
+                                   min_group=1))  # fmt: skip
+    assert {r.group["period"] for r in q.rows} == {"2026"}
+
+
+def test_area_and_overall_indicator_rules(db, fw):
+    every = {c: True for c in fw.competency_ids()}
+    for i in range(5):
+        person(db, f"D{i}", "A", "U")
+    sit(db, fw, "D0", JAN, every)  # proficient everywhere
+    sit(db, fw, "D1", JAN, every | {"4.1": False})  # misses one competency of area 4
+    sit(db, fw, "D2", JAN, {"4.1": True, "4.2": True})  # assessed in one area only
+    area = share(db, fw, ShareOptions(by=["area"], min_group=1))
+    four = next(r for r in area.rows if r.group["area"] == "4")
+    assert (four.assessed, four.proficient) == (3, 1)
+    overall = share(db, fw, ShareOptions(min_group=1))
+    [row] = overall.rows
+    assert (row.registered, row.assessed, row.proficient) == (5, 2, 1)  # D2 lacks 5 areas
+    relaxed = share(db, fw, ShareOptions(min_areas=5, min_group=1))
+    assert relaxed.rows[0].proficient == 2
+
+
+def test_exports_read_back_with_no_hidden_figure(region, fw, tmp_path):
+    report = share(region, fw, ShareOptions(by=["province", "competency"], min_group=5))
+    hidden = {
+        r.group["province"] for r in report.rows if r.suppressed and r.group["competency"] == "4.1"
+    }
+    assert hidden == {"A", "B"}
+    back = read_json(export(report, "json"))
+    assert back.meta.min_group == 5 and back.meta.by == ["province", "competency"]
+    text = export(report, "csv").decode("utf-8-sig")
+    assert "# small-cell threshold: groups under 5 people are suppressed" in text
+    table = list(csv.DictReader(io.StringIO("\n".join(
+        ln for ln in text.splitlines() if not ln.startswith("#")))))  # fmt: skip
+    for row in table:
+        if row["suppressed"] == "True":
+            assert row["registered"] == row["assessed"] == row["proficient"] == ""
+            assert row["proficient_pct"] == row["ci_low_pct"] == ""
+    path = tmp_path / "share.xlsx"
+    path.write_bytes(export(report, "xlsx"))
+    wb = load_workbook(path)
+    ws = wb["Report"]
+    assert ws.freeze_panes == "D2"  # after province, competency, period
+    header = [c.value for c in ws[1]]
+    pct = header.index("Proficient %") + 1
+    assert ws.cell(row=2, column=pct).number_format == "0.0%"
+    assert {"About", "Chart"} <= set(wb.sheetnames) and wb["Chart"]._charts
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
+    assert about["small-cell threshold"] == "groups under 5 people are suppressed"
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[header.index("Suppressed")] == "yes":
+            assert all(
+                v is None for v in row[header.index("Registered") : header.index("Suppressed")]
+            )
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=8))
+def test_no_set_ever_has_exactly_one_hidden_row_beside_a_shown_total(groups):
+    rows = [ShareRow((f"g{i}",), reg, min(a, reg), 0) for i, (reg, a) in enumerate(groups)]
+    total = ShareRow((ALL,), sum(r.registered for r in rows), sum(r.assessed for r in rows), 0)
+    suppress([*rows, total], ["province"], ["province"], 5)
+    hidden = [r for r in rows if r.suppressed]
+    if not total.suppressed:
+        assert len(hidden) != 1
+    for r in rows:
+        if 0 < r.registered < 5 or 0 < r.assessed < 5:
+            assert r.suppressed
+
+
+def test_wilson_matches_the_closed_formula():
+    for k, n in [(0, 1), (1, 1), (3, 5), (7, 10), (50, 100), (999, 1000)]:
+        assert wilson(k, n) == pytest.approx(closed_wilson(k, n))
+    assert wilson(0, 0) == (0.0, 0.0)
+
+
+def test_report_share_command_prints_and_writes(region, db_path, tmp_path):
+    out = CliRunner().invoke(main, ["report", "share", "--by", "province,competency",
+                                    "--db", str(db_path)])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "(fewer than 5 people: suppressed)" in out.output
+    target = tmp_path / "x.json"
+    wrote = CliRunner().invoke(main, ["report", "share", "--by", "province", "--format", "json",
+                                      "--out", str(target), "--db", str(db_path)])  # fmt: skip
+    assert wrote.exit_code == 0, wrote.output
+    assert json.loads(target.read_text())["meta"]["by"] == ["province"]
+    bad = CliRunner().invoke(main, ["report", "share", "--by", "planet", "--db", str(db_path)])
+    assert bad.exit_code == 1 and "unknown grouping 'planet'" in bad.output

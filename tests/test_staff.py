@@ -1,0 +1,122 @@
+"""The staff register and the simulated workforce, through the command line and SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from dsat.cli import main
+
+HEADER = "employee_id,full_name,unit_path,province,position,active\n"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [*args, "--db", "t.db"])
+
+
+def staff_rows() -> list[tuple]:
+    if not Path("t.db").exists():
+        return []
+    with sqlite3.connect("t.db") as conn:
+        return conn.execute(
+            "SELECT employee_id, unit_path, province, active FROM staff ORDER BY 1"
+        ).fetchall()
+
+
+def test_register_imports_updates_and_replaces(here):
+    Path("r.csv").write_text(
+        HEADER + "CB1,Nguyễn Văn A,Bộ Nội vụ / Vụ Tổ chức,Hà Nội,Chuyên viên,có\n"
+        "CB2,Trần Thị B,UBND Huế/Sở Y tế,Thừa Thiên Huế,,\n",
+        encoding="utf-8",
+    )
+    first = run("staff", "import", "r.csv")
+    assert first.exit_code == 0, first.output
+    assert "r.csv: 2 people (added 2, updated 0, unchanged 0, made inactive 0)" in first.output
+    assert staff_rows() == [
+        ("CB1", "Bộ Nội vụ/Vụ Tổ chức", "Hà Nội", 1),
+        ("CB2", "UBND Huế/Sở Y tế", "Thừa Thiên Huế", 1),
+    ]
+    Path("r2.csv").write_text(
+        HEADER + "CB1,Nguyễn Văn A,Bộ Nội vụ/Vụ Pháp chế,Hà Nội,Chuyên viên,yes\n",
+        encoding="utf-8",
+    )
+    second = run("staff", "import", "r2.csv", "--replace")
+    assert "(added 0, updated 1, unchanged 0, made inactive 1)" in second.output
+    assert staff_rows() == [
+        ("CB1", "Bộ Nội vụ/Vụ Pháp chế", "Hà Nội", 1),
+        ("CB2", "UBND Huế/Sở Y tế", "Thừa Thiên Huế", 0),
+    ]
+
+
+def test_malformed_rows_are_located_and_nothing_is_written(here):
+    Path("r.csv").write_text(
+        HEADER + "CB1,Nguyễn Văn A,Bộ Nội vụ,Hà Nội,,yes\n"
+        "CB 2,Trần Thị B,UBND Huế,Huế,,yes\n"
+        "CB3,,Bộ//Vụ,Hà Nội,,maybe\n"
+        "CB1,Lê C,Bộ Y tế,Hà Nội,,yes\n",
+        encoding="utf-8",
+    )
+    result = run("staff", "import", "r.csv")
+    assert result.exit_code == 1
+    out = result.output
+    assert "r.csv:3: employee_id: letters, digits and . _ / - only, at most 40" in out
+    assert "r.csv:4: full_name: String should have at least 1 character" in out
+    assert "r.csv:4: unit_path: a unit path is names separated by '/', none of them empty" in out
+    assert "r.csv:4: active: expected yes or no, got 'maybe'" in out
+    assert "r.csv:5: employee_id: 'CB1' is also at 2" in out
+    assert staff_rows() == []
+
+
+def test_xlsx_register_with_vietnamese_headings(here):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Cán bộ"
+    ws.append(["Mã cán bộ", "Họ và tên", "Đơn vị", "Tỉnh", "Chức vụ"])
+    ws.append(["CB9", "Phạm D", "Bộ Tài chính/Cục Thuế", "Hà Nội", "Chuyên viên chính"])
+    ws.append(["", "Lê E", "Bộ Tài chính", "Hà Nội", ""])
+    wb.save("r.xlsx")
+    result = run("staff", "import", "r.xlsx")
+    assert result.exit_code == 1
+    assert "r.xlsx:Cán bộ!3: employee_id:" in result.output
+    ws.delete_rows(3)
+    wb.save("r.xlsx")
+    assert run("staff", "import", "r.xlsx").exit_code == 0
+    assert staff_rows() == [("CB9", "Bộ Tài chính/Cục Thuế", "Hà Nội", 1)]
+
+
+def test_simulation_is_marked_and_scored_by_the_real_path(here):
+    result = run("simulate", "--candidates", "40", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect("t.db") as conn:
+        assert conn.execute("SELECT COUNT(*), SUM(simulated) FROM staff").fetchone() == (40, 40)
+        origins = conn.execute("SELECT DISTINCT origin FROM attempts").fetchall()
+        assert origins == [("simulated",)]
+        assert conn.execute("SELECT COUNT(DISTINCT province) FROM staff").fetchone()[0] > 15
+        # each result is the sum of its responses' scores, as the scoring path computed them
+        mismatched = conn.execute(
+            """SELECT COUNT(*) FROM results r JOIN (
+                 SELECT attempt_id, competency_id, ROUND(SUM(score), 4) AS s FROM responses
+                 GROUP BY attempt_id, competency_id) p
+               ON p.attempt_id = r.attempt_id AND p.competency_id = r.competency_id
+               WHERE ABS(p.s - r.raw) > 1e-4"""
+        ).fetchone()[0]
+        assert mismatched == 0
+    shown = run("report", "share", "--by", "area")
+    assert "*** SIMULATED DATA: 40 people, seed 3 ***" in shown.output
+    again = CliRunner().invoke(main, ["simulate", "--candidates", "40", "--seed", "3",
+                                      "--db", "u.db"])  # fmt: skip
+    assert again.exit_code == 0
+    with sqlite3.connect("t.db") as a, sqlite3.connect("u.db") as b:
+        q = """SELECT employee_id, competency_id, percent FROM results
+               JOIN attempts ON id = attempt_id ORDER BY 1, 2, 3"""
+        assert a.execute(q).fetchall() == b.execute(q).fetchall()  # same seed, same data
