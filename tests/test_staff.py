@@ -120,3 +120,67 @@ def test_simulation_is_marked_and_scored_by_the_real_path(here):
         q = """SELECT employee_id, competency_id, percent FROM results
                JOIN attempts ON id = attempt_id ORDER BY 1, 2, 3"""
         assert a.execute(q).fetchall() == b.execute(q).fetchall()  # same seed, same data
+
+
+def _bank_and_register():
+    assert (
+        run("bank", "import", str(Path(__file__).resolve().parents[1] / "question_banks")).exit_code
+        == 0
+    )
+    Path("r.csv").write_text(HEADER + "CB1,Nguyễn Văn A,Bộ Nội vụ,Hà Nội,,yes\n", encoding="utf-8")
+    assert run("staff", "import", "r.csv").exit_code == 0
+
+
+def test_paper_answers_are_scored_by_the_same_engine_and_idempotently(here):
+    _bank_and_register()
+    from dsat.services.banks import shipped_bank_dir, validate
+
+    bank = [i for i in validate([shipped_bank_dir()]).items if i.competency == "4.1"]
+    i1, i3 = [i for i in bank if i.type == "single"][:2]
+    i2 = next(i for i in bank if i.type == "true_false")
+    wrong3 = next(o.id for o in i3.options if o.id != i3.key)
+    sheet = (
+        "employee_id,attempt_date,item_id,answer\n"
+        f"CB1,2026-03-02,{i1.id},{i1.key}\n"
+        f"CB1,2026-03-02,{i2.id},{'đúng' if i2.key else 'sai'}\n"
+        f"CB1,2026-03-02,{i3.id},{{third}}\n"
+    )
+    Path("p.csv").write_text(sheet.format(third=wrong3), encoding="utf-8")
+    first = run("results", "import-responses", "p.csv")
+    assert first.exit_code == 0, first.output
+    assert "p.csv: 1 attempts, 3 answers (added 1, replaced 0, unchanged 0)" in first.output
+    with sqlite3.connect("t.db") as conn:
+        rows = conn.execute(
+            "SELECT r.raw, r.max, a.origin, a.submitted_at FROM results r "
+            "JOIN attempts a ON a.id = r.attempt_id"
+        ).fetchall()
+    weights = i1.weight + i2.weight + i3.weight
+    assert rows == [(i1.weight + i2.weight, weights, "import", "2026-03-02T05:00:00.000+00:00")]
+    assert "unchanged 1" in run("results", "import-responses", "p.csv").output
+    Path("p.csv").write_text(sheet.format(third=i3.key), encoding="utf-8")  # a corrected sheet
+    assert "replaced 1" in run("results", "import-responses", "p.csv").output
+    with sqlite3.connect("t.db") as conn:
+        assert conn.execute("SELECT COUNT(*), SUM(raw) FROM results").fetchone() == (1, weights)
+
+
+def test_bad_answer_sheets_are_located_and_nothing_is_written(here):
+    _bank_and_register()
+    Path("p.csv").write_text(
+        "employee_id,attempt_date,item_id,answer\n"
+        "CB9,2026-03-02,4.1-01,a\n"
+        "CB1,2026-13-02,4.1-01,a\n"
+        "CB1,2026-03-02,9.9-99,a\n"
+        "CB1,2026-03-02,4.1-01,z\n"
+        "CB1,2026-03-02,4.1-02,maybe\n",
+        encoding="utf-8",
+    )
+    result = run("results", "import-responses", "p.csv")
+    assert result.exit_code == 1
+    out = result.output
+    assert "p.csv:2: employee_id: 'CB9' is not in the staff register" in out
+    assert "p.csv:3: attempt_date: expected a date YYYY-MM-DD, got '2026-13-02'" in out
+    assert "p.csv:4: item_id: no active item '9.9-99'" in out
+    assert "p.csv:5: answer: 4.1-01: unknown option 'z'" in out
+    assert "p.csv:6: answer: 4.1-02: expected true or false (đúng/sai), got 'maybe'" in out
+    with sqlite3.connect("t.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM attempts").fetchone() == (0,)

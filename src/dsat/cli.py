@@ -509,6 +509,34 @@ def results_list(db: Path | None, as_json: bool, candidate: str | None) -> None:
     click.echo(f"{len(rows)} attempts")
 
 
+@results.command("import-responses")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def results_import_responses(path: Path, db: Path | None) -> None:
+    """Score answers gathered outside the app (paper sheets, another system).
+
+    CSV columns: employee_id, attempt_date (YYYY-MM-DD, Vietnam time), item_id, answer.
+    Answers: an option letter (single), letters a,c (multiple), đúng/sai or true/false,
+    the text or number typed, the right-hand letters in order for matching (b,a,c), step
+    numbers for ordering (2,1,3) and self-rating (1-4). One person's rows on one date are one
+    attempt, scored by the same engine as the app. All or nothing; importing the same file
+    again changes nothing, and a corrected sheet replaces the attempt it corrects.
+
+    \b
+    Example:
+        dsat results import-responses paper_sheets_2026-03.csv
+    """
+    from dsat.services.banks import default_framework
+    from dsat.services.responses import import_responses
+
+    database = _open_db(db)
+    r = import_responses(database, default_framework(database), path)
+    click.echo(
+        f"{r.path}: {r.attempts} attempts, {r.answers} answers (added {r.added}, "
+        f"replaced {r.replaced}, unchanged {r.unchanged})"
+    )
+
+
 @main.group()
 def staff() -> None:
     """The staff register: everyone who should be assessed.

@@ -6,6 +6,7 @@ BEGIN IMMEDIATE, so two writers never both read and then fail to upgrade their l
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +53,28 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     return db
 
 
+_SAVEPOINTS = itertools.count()
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One atomic write: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    """One atomic write: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    Inside another transaction it is a savepoint, so use cases compose into one atomic
+    write (an import of many attempts commits all of them or none).
+    """
+    if db.conn.in_transaction:
+        name = f"dsat_{next(_SAVEPOINTS)}"
+        db.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute(f"ROLLBACK TO {name}")
+            db.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            db.conn.execute(f"RELEASE {name}")
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

@@ -90,6 +90,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX staff_unit ON staff(unit_path);
         ALTER TABLE attempts ADD COLUMN origin TEXT NOT NULL DEFAULT 'app';
         ALTER TABLE attempts ADD COLUMN external_key TEXT;
+        ALTER TABLE attempts ADD COLUMN external_sha TEXT;
         CREATE UNIQUE INDEX attempts_external ON attempts(external_key)
             WHERE external_key IS NOT NULL;
         CREATE INDEX attempts_submitted ON attempts(status, submitted_at)

@@ -1,0 +1,236 @@
+"""Answers gathered outside the app (paper answer sheets, another system), scored by the
+same engine as the app.
+
+A CSV row is one answer: employee_id, attempt_date, item_id, answer. The rows of one person
+on one date are one attempt. Everything is checked first (people in the register, items in
+the bank, answers of the item's shape) and reported as FILE:LINE: field: message; then all
+attempts are written, answered and submitted through the assessment service in one
+transaction. Importing the same file again changes nothing; a corrected sheet replaces the
+attempt it corrects (same person, same date).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.forms import FormEntry
+from dsat.domain.framework import Framework
+from dsat.domain.scoring import AnswerError, check_answer
+from dsat.services.assessment import FULL_SCOPE, AssessmentService
+from dsat.services.clock import FixedClock
+from dsat.store import catalogue
+from dsat.store.attempts import create_attempt
+from dsat.store.candidates import upsert_candidate
+from dsat.store.db import now_iso, transaction
+
+COLUMNS = ("employee_id", "attempt_date", "item_id", "answer")
+NOON_IN_HANOI = time(5, 0, tzinfo=UTC)
+_TRUE = {"true", "t", "đúng", "yes", "1", "x"}
+_FALSE = {"false", "f", "sai", "no", "0"}
+
+
+@dataclass
+class ResponsesImport:
+    path: str
+    attempts: int
+    added: int
+    replaced: int
+    unchanged: int
+    answers: int
+
+
+def parse_answer(item: Any, raw: str, scale: int) -> Any:
+    """An answer as written on a sheet, in the item's own answer shape."""
+    text = raw.strip()
+    if text == "":
+        return None
+    match item.type:
+        case "single":
+            return text.lower() if text.lower() in {o.id for o in item.options} else text
+        case "multiple":
+            return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        case "true_false":
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise AnswerError(f"expected true or false (đúng/sai), got {text!r}")
+        case "short_answer" | "numerical":
+            return text
+        case "matching":  # the letter of the chosen right-hand entry for each left, in order
+            letters = [p.strip().lower() for p in text.replace(";", ",").split(",")]
+            out = []
+            for p in letters:
+                if p in ("", "-"):
+                    out.append(None)
+                elif len(p) == 1 and "a" <= p <= "z":
+                    out.append(ord(p) - ord("a"))
+                else:
+                    raise AnswerError(f"expected letters such as b,a,c; got {text!r}")
+            return out
+        case "ordering" | "self_rating":  # step numbers from 1
+            try:
+                numbers = [int(p) - 1 for p in text.replace(";", ",").split(",")]
+            except ValueError:
+                raise AnswerError(f"expected numbers from 1, got {text!r}") from None
+            return numbers if item.type == "ordering" else numbers[0]
+    return text
+
+
+def _date(text: str) -> datetime:
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), NOON_IN_HANOI)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC) - timedelta(hours=7)
+
+
+def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> ResponsesImport:
+    shown = display_path(path)
+    issues: list[BankIssue] = []
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise BankError([BankIssue(shown, 0, "", exc.strerror or "cannot read")]) from None
+    except UnicodeDecodeError:
+        raise BankError([BankIssue(shown, 0, "", "not UTF-8 text")]) from None
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first.count))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise BankError([BankIssue(shown, 1, "", f"the header row has no {missing[0]!r} column")])
+    active = {i.id: i for i in catalogue.all_active_items(db)}
+    versions = dict(
+        db.conn.execute(
+            "SELECT item_id, MAX(version) FROM items WHERE status = 'active' GROUP BY 1"
+        )
+    )
+    registered = {
+        r[0]: r for r in db.conn.execute("SELECT employee_id, full_name, unit_path FROM staff")
+    }
+    scale = len(fw.self_rating_scale)
+    groups: dict[tuple[str, str], list[tuple[int, Any, Any]]] = defaultdict(list)
+    seen: dict[tuple[str, str, str], int] = {}
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(header, cells, strict=False))
+        emp, when, item_id = (row.get(c, "").strip() for c in COLUMNS[:3])
+        if emp not in registered:
+            issues.append(
+                BankIssue(shown, start, "employee_id", f"{emp!r} is not in the staff register")
+            )
+            continue
+        try:
+            moment = _date(when)
+        except ValueError as exc:
+            issues.append(BankIssue(shown, start, "attempt_date", str(exc)))
+            continue
+        item = active.get(item_id)
+        if item is None:
+            issues.append(BankIssue(shown, start, "item_id", f"no active item {item_id!r}"))
+            continue
+        key = (emp, now_iso(moment), item_id)
+        if key in seen:
+            issues.append(
+                BankIssue(
+                    shown,
+                    start,
+                    "item_id",
+                    f"{item_id!r} is answered twice (also line {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = start
+        try:
+            answer = check_answer(item, parse_answer(item, row.get("answer", ""), scale), scale)
+        except AnswerError as exc:
+            issues.append(BankIssue(shown, start, "answer", f"{item_id}: {exc}"))
+            continue
+        groups[(emp, now_iso(moment))].append((start, item, answer))
+    if issues:
+        raise BankError(issues)
+    if not groups:
+        raise BankError([BankIssue(shown, 1, "", "no answers in the file")])
+    result = ResponsesImport(shown, len(groups), 0, 0, 0, sum(len(g) for g in groups.values()))
+    with transaction(db):
+        for (emp, moment_iso), rows in groups.items():
+            moment = datetime.fromisoformat(moment_iso)
+            external = f"responses:{emp}:{moment_iso}"
+            content = hashlib.sha256(
+                json.dumps(
+                    [(i.id, versions[i.id], a) for _, i, a in rows], ensure_ascii=False
+                ).encode()
+            ).hexdigest()
+            old = db.conn.execute(
+                "SELECT id, external_sha FROM attempts WHERE external_key = ?", [external]
+            ).fetchone()
+            if old and old[1] == content:
+                result.unchanged += 1
+                continue
+            if old:
+                for table in ("results", "responses"):
+                    db.conn.execute(f"DELETE FROM {table} WHERE attempt_id = ?", [old[0]])
+                db.conn.execute("DELETE FROM attempts WHERE id = ?", [old[0]])
+                result.replaced += 1
+            else:
+                result.added += 1
+            _write_attempt(db, fw, emp, registered[emp], moment, rows, versions, external, content)
+    return result
+
+
+def _write_attempt(
+    db: sqlite_utils.Database,
+    fw: Framework,
+    emp: str,
+    person: tuple[str, str, str],
+    moment: datetime,
+    rows: list[tuple[int, Any, Any]],
+    versions: dict[str, int],
+    external: str,
+    content: str,
+) -> None:
+    comps = list(dict.fromkeys(i.competency for _, i, _ in rows))
+    areas = {a.id for c in comps if (a := fw.area_of(c)) is not None}
+    kind, scope = ("competency", comps[0]) if len(comps) == 1 else ("full", FULL_SCOPE)
+    if kind == "full" and len(areas) == 1:
+        kind, scope = "area", next(iter(areas))
+    clock = FixedClock(moment)
+    service = AssessmentService(db, fw, clock)
+    upsert_candidate(
+        db, Candidate(employee_id=emp, full_name=person[1], unit=person[2]), now_iso(moment)
+    )
+    attempt = Attempt(
+        id=str(uuid.uuid4()), employee_id=emp, scope_kind=kind, scope_id=scope,
+        form_seed=0, lang="vi", started_at=moment,
+        deadline=moment + timedelta(days=1), status="in_progress",
+    )  # fmt: skip
+    entries = [FormEntry(i.id, versions[i.id], i.competency, None) for _, i, _ in rows]
+    create_attempt(db, attempt, fw.id, entries)
+    db.conn.execute(
+        "UPDATE attempts SET origin = 'import', external_key = ?, external_sha = ? WHERE id = ?",
+        [external, content, attempt.id],
+    )
+    for position, (_, _, answer) in enumerate(rows):
+        if answer is not None:
+            service.answer(attempt.id, position, answer)
+    service.submit(attempt.id)
