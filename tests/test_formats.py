@@ -357,3 +357,15 @@ def test_empty_files_and_folders_are_problems_not_silent_successes(here):
     Path("bank.docx").write_bytes(b"not a bank")
     result = run("bank", "import", "bank.docx")
     assert result.exit_code == 1 and "bank.docx:0: unknown format; give --format" in result.output
+
+
+def test_a_lone_star_answer_survives_gift(here):
+    from dsat.banks.export import export
+    from dsat.banks.foreign import load_any
+    from dsat.services.banks import default_framework
+    from tests.factories import item
+
+    star = item("short_answer", answers=["*"])  # GIFT reads '*' as "any other answer"
+    Path("s.gift").write_bytes(export([star], "gift").data)
+    [back] = load_any([Path("s.gift")], default_framework(None)).bank.items
+    assert back == star

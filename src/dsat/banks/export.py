@@ -128,6 +128,10 @@ def _meta(item: Any) -> dict[str, Any]:
     match = getattr(item, "match", None)
     if match is not None and match != type(match)():
         meta["match"] = match.model_dump()
+    if item.type == "short_answer" and "*" in [*item.answers, *(p.text for p in item.partial)]:
+        # GIFT reads a lone '*' as "any other answer": keep the accepted texts here
+        meta["answers"] = list(item.answers)
+        meta["partial"] = [p.model_dump() for p in item.partial]
     if getattr(item, "unit", None) is not None:
         meta["unit"] = item.unit.model_dump()
     if item.type == "ordering":

@@ -201,6 +201,13 @@ def _truefalse(q, item, meta, notes):  # type: ignore[no-untyped-def]
 
 def _shortanswer(q, item, meta, notes):  # type: ignore[no-untyped-def]
     item["type"] = "short_answer"
+    if "answers" in meta:  # written by dsat where the format could not hold them
+        item["answers"] = meta["answers"]
+        if meta.get("partial"):
+            item["partial"] = meta["partial"]
+        if meta.get("match"):
+            item["match"] = meta["match"]
+        return None
     full = [a for a in q.answers if _same(a.fraction, 1.0) and a.text != "*"]
     partial = [a for a in q.answers if 0 < a.fraction < 1 - 1e-6 and a.text != "*"]
     if any(a.text == "*" and a.fraction > 0 for a in q.answers):
