@@ -117,8 +117,8 @@ def test_simulation_is_marked_and_scored_by_the_real_path(here):
                                       "--db", "u.db"])  # fmt: skip
     assert again.exit_code == 0
     with sqlite3.connect("t.db") as a, sqlite3.connect("u.db") as b:
-        q = """SELECT employee_id, competency_id, percent FROM results
-               JOIN attempts ON id = attempt_id ORDER BY 1, 2, 3"""
+        q = """SELECT a.employee_id, r.competency_id, r.percent, r.submitted_local
+               FROM results r JOIN attempts a ON a.id = r.attempt_id ORDER BY 1, 2, 3"""
         assert a.execute(q).fetchall() == b.execute(q).fetchall()  # same seed, same data
 
 

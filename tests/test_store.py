@@ -111,3 +111,28 @@ def test_item_removed_from_its_file_is_retired(tmp_path: Path, db_path: Path):
     assert sum(x.retired for x in summary.files) == 1
     status = db.execute("SELECT status FROM items WHERE item_id = '6.2-09'").fetchone()[0]
     assert status == "retired"
+
+
+def test_migration_2_fills_the_report_columns_of_existing_results(tmp_path):
+    import sqlite3
+
+    from dsat.store.db import connect
+    from dsat.store.migrations import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(MIGRATIONS[0][1])
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO units (id, name) VALUES (1, 'U')")
+        conn.execute("INSERT INTO candidates VALUES ('CB1', 'A', 1, 't', 't')")
+        conn.execute(
+            "INSERT INTO attempts (id, employee_id, framework_id, scope_kind, scope_id, "
+            "form_seed, lang, started_at, deadline, submitted_at, status) VALUES "
+            "('x', 'CB1', 'f', 'competency', '4.1', 0, 'vi', 't', 't', "
+            "'2025-12-31T18:00:00.000+00:00', 'submitted')"
+        )
+        conn.execute("INSERT INTO results VALUES ('x', '4.1', 1, 2, 50, 'basic', 0, NULL)")
+    db = connect(path)
+    row = db.conn.execute("SELECT employee_id, submitted_local FROM results").fetchone()
+    assert row == ("CB1", "2026-01-01T01:00:00.000+07:00")
+    db.close()

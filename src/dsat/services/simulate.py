@@ -26,7 +26,7 @@ from dsat.domain.scoring import is_answered, score_fraction
 from dsat.services.assessment import FULL_SCOPE
 from dsat.store import catalogue
 from dsat.store import staff as staff_store
-from dsat.store.db import now_iso, transaction
+from dsat.store.db import local_iso, now_iso, transaction
 
 PROVINCES = (
     "Hà Nội", "TP. Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "An Giang",
@@ -255,7 +255,8 @@ def _write(db: sqlite_utils.Database, fw: Framework, batch: list[Any]) -> None:
         )
         db.conn.executemany(
             """INSERT INTO results (attempt_id, competency_id, raw, max, percent, band,
-                 proficient, self_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                 proficient, self_band, employee_id, submitted_local)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     a["id"],
@@ -266,6 +267,8 @@ def _write(db: sqlite_utils.Database, fw: Framework, batch: list[Any]) -> None:
                     r.band,
                     int(r.proficient),
                     r.self_band,
+                    a["employee_id"],
+                    local_iso(a["submitted"]),
                 )
                 for a, _, res in batch
                 for r in res

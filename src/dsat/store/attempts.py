@@ -12,7 +12,7 @@ import sqlite_utils
 from dsat.domain.attempts import Attempt, Response
 from dsat.domain.forms import FormEntry
 from dsat.domain.levels import CompetencyResult
-from dsat.store.db import now_iso, parse_iso
+from dsat.store.db import local_iso, now_iso, parse_iso
 
 
 def _dumps(value: Any) -> str | None:
@@ -177,9 +177,15 @@ def finish(
         "UPDATE responses SET score = ?, max_score = ? WHERE attempt_id = ? AND position = ?",
         [(score, mx, attempt_id, pos) for pos, score, mx in scores],
     )
+    employee_id = db.conn.execute(
+        "SELECT employee_id FROM attempts WHERE id = ?", [attempt_id]
+    ).fetchone()[0]
+    local = local_iso(submitted_at)
     db["results"].insert_all(
         {
             "attempt_id": attempt_id,
+            "employee_id": employee_id,
+            "submitted_local": local,
             "competency_id": r.competency_id,
             "raw": r.raw,
             "max": r.max,

@@ -10,7 +10,7 @@ import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlite_utils
@@ -84,6 +84,14 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def local_iso(moment: datetime) -> str:
+    """A moment in Vietnam time (UTC+7), as results are reported by period."""
+    return moment.astimezone(VIETNAM).isoformat(timespec="milliseconds")
 
 
 def now_iso(moment: datetime) -> str:

@@ -93,7 +93,16 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE attempts ADD COLUMN external_sha TEXT;
         CREATE UNIQUE INDEX attempts_external ON attempts(external_key)
             WHERE external_key IS NOT NULL;
-        CREATE INDEX attempts_submitted ON attempts(status, submitted_at)
+        CREATE INDEX attempts_submitted ON attempts(status, submitted_at);
+        ALTER TABLE results ADD COLUMN employee_id TEXT;
+        ALTER TABLE results ADD COLUMN submitted_local TEXT;
+        UPDATE results SET
+          employee_id = (SELECT a.employee_id FROM attempts a WHERE a.id = results.attempt_id),
+          submitted_local = (
+            SELECT strftime('%Y-%m-%dT%H:%M:%f+07:00', a.submitted_at, '+7 hours')
+            FROM attempts a WHERE a.id = results.attempt_id);
+        CREATE INDEX results_person
+          ON results(employee_id, competency_id, submitted_local, proficient, percent)
         """,
     ),
 ]
