@@ -103,7 +103,7 @@ def main() -> None:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         runs[size] = json.loads(out.stdout.strip().splitlines()[-1])
-    for size, r in runs.items():
+    for r in runs.values():
         report(
             f"report share by province x area, {r['results']:,} results ({r['rows']} rows)",
             r["ours"], r["hand"], target=1.2,
