@@ -134,6 +134,19 @@ def test_unit_roll_up_through_the_tree(region, fw):
     assert set(deep) == {"Bộ X/Vụ 1", "Bộ X/Vụ 2", "UBND C/Sở 1", ALL}
 
 
+def test_drilling_down_from_a_province_to_its_units(region, fw):
+    report = share(region, fw, ShareOptions(by=["unit", "competency"], province="A",
+                                            unit_depth=2, min_group=1))  # fmt: skip
+    rows = rows_by(report, "unit")
+    assert set(rows) == {"Bộ X/Vụ 1", ALL}
+    assert rows[ALL].registered == 6
+    inside = share(region, fw, ShareOptions(by=["unit", "competency"], unit="Bộ X",
+                                            unit_depth=2, min_group=1))  # fmt: skip
+    assert set(rows_by(inside, "unit")) == {"Bộ X/Vụ 1", "Bộ X/Vụ 2", ALL}
+    assert rows_by(inside, "unit")[ALL].registered == 9
+    assert share(region, fw, ShareOptions(unit="Bộ", min_group=1)).rows[0].registered == 0
+
+
 def test_latest_best_and_first_attempt(region, fw):
     later = JAN + timedelta(days=60)
     sit(region, fw, "P1", later, {"4.1": False})  # proficient in January, not in March

@@ -656,6 +656,8 @@ def _csv_list(value: str | None) -> list[str]:
               help="Roll units up to this depth of the unit tree.")  # fmt: skip
 @click.option("--min-areas", type=click.IntRange(1, 20), default=None,
               help="Overall indicator: areas needed (default: all).")  # fmt: skip
+@click.option("--province", default=None, help="Only people of this province.")
+@click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
 @click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
 @click.option(
     "--format",
@@ -680,6 +682,8 @@ def report_share(
     min_group: int,
     unit_depth: int | None,
     min_areas: int | None,
+    province: str | None,
+    unit: str | None,
     no_simulated: bool,
     fmt: str,
     out: Path | None,
@@ -716,7 +720,7 @@ def report_share(
     opts = ShareOptions(
         by=_csv_list(by), period=period, start=day(start, "--from"), end=day(end, "--to", 1),
         attempt=attempt, min_group=min_group, unit_depth=unit_depth, min_areas=min_areas,
-        include_simulated=not no_simulated,
+        include_simulated=not no_simulated, province=province, unit=unit,
     )  # fmt: skip
     try:
         result = share(database, default_framework(database), opts)

@@ -38,6 +38,8 @@ class ShareOptions:
     unit_depth: int | None = None
     min_areas: int | None = None
     include_simulated: bool = True
+    province: str | None = None
+    unit: str | None = None
 
 
 class ReportMeta(BaseModel):
@@ -54,6 +56,8 @@ class ReportMeta(BaseModel):
     attempt: str
     min_group: int
     unit_depth: int | None
+    province: str | None = None
+    unit: str | None = None
     targets: dict[str, float]
     simulated: str | None
     not_in_register: int
@@ -106,7 +110,7 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
     staff_dims = [d for d in opts.by if d in store.STAFF_DIMS]
     q = store.Query(
         skill, staff_dims, opts.period, opts.start, opts.end, opts.attempt, opts.min_areas,
-        opts.include_simulated,
+        opts.include_simulated, opts.province, opts.unit,
     )  # fmt: skip
     unit_i = staff_dims.index("unit") if "unit" in staff_dims else None
 
@@ -117,7 +121,7 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
 
     base: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     reg: dict[tuple[str, ...], int] = defaultdict(int)
-    for key, n in store.registered(db, staff_dims).items():
+    for key, n in store.registered(db, staff_dims, opts.province, opts.unit).items():
         reg[group(key)] += n
     periods: set[str] = set()
     for key, assessed, proficient in store.counts(db, q, areas):
@@ -193,6 +197,8 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
         attempt=opts.attempt,
         min_group=opts.min_group,
         unit_depth=opts.unit_depth,
+        province=opts.province,
+        unit=opts.unit,
         targets=TARGETS,
         simulated=store.simulated_note(db) if opts.include_simulated else None,
         not_in_register=store.unregistered_assessed(db),

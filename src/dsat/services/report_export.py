@@ -43,6 +43,8 @@ def _about(report: ShareReport) -> list[tuple[str, str]]:
         ("attempt counted", m.attempt),
         ("small-cell threshold", f"groups under {m.min_group} people are suppressed"),
         ("unit depth", "" if m.unit_depth is None else str(m.unit_depth)),
+        ("only province", m.province or ""),
+        ("only unit (and the units under it)", m.unit or ""),
         ("targets", ", ".join(f"{v:g}% by {k}" for k, v in m.targets.items())),
         ("assessed but not in the staff register (left out)", str(m.not_in_register)),
     ]

@@ -38,6 +38,20 @@ class Query:
     attempt: str = "latest"
     min_areas: int | None = None  # overall: areas needed (default: all)
     include_simulated: bool = True
+    province: str | None = None  # only people of this province
+    unit: str | None = None  # only people of this unit or the units under it
+
+
+def staff_filter(province: str | None, unit: str | None) -> tuple[str, list[object]]:
+    """SQL conditions on the register (alias s) for the province and unit filters."""
+    sql, params = "", []
+    if province is not None:
+        sql += " AND s.province = ?"
+        params.append(province)
+    if unit is not None:
+        sql += " AND (s.unit_path = ? OR substr(s.unit_path, 1, ?) = ?)"
+        params += [unit, len(unit) + 1, unit + "/"]
+    return sql, params
 
 
 def counts(
@@ -92,6 +106,8 @@ def counts(
             params = [*size_params, *params]
     dims = [STAFF_DIMS[d] for d in q.staff_dims]
     only_real = "" if q.include_simulated else "AND s.simulated = 0"
+    filter_sql, filter_params = staff_filter(q.province, q.unit)
+    only_real += filter_sql
     if q.skill == "area":
         skill_col, prof_col = facts_cols
         select = ", ".join([*dims, skill_col, "x.period"])
@@ -100,6 +116,7 @@ def counts(
             FROM ({per_area}) x JOIN staff s ON s.employee_id = x.emp AND s.active = 1
             {only_real} WHERE x.area IS NOT NULL
             GROUP BY {select}"""
+        params = [*params, *filter_params]
         # the size CASE sits in the select list, before the area CASE and the filters
     else:
         select = ", ".join([*dims, "f.skill", "f.period"])
@@ -108,6 +125,7 @@ def counts(
             FROM ({facts}) f JOIN staff s ON s.employee_id = f.emp AND s.active = 1
             {only_real}
             GROUP BY {select}"""
+        params = [*params, *filter_params]
     out = []
     for row in db.conn.execute(sql, params):
         *key, assessed, proficient = row
@@ -115,14 +133,21 @@ def counts(
     return out
 
 
-def registered(db: sqlite_utils.Database, staff_dims: Sequence[str]) -> dict[tuple[str, ...], int]:
+def registered(
+    db: sqlite_utils.Database,
+    staff_dims: Sequence[str],
+    province: str | None = None,
+    unit: str | None = None,
+) -> dict[tuple[str, ...], int]:
     dims = [STAFF_DIMS[d] for d in staff_dims]
+    where, params = staff_filter(province, unit)
     if not dims:
-        n = db.conn.execute("SELECT COUNT(*) FROM staff s WHERE s.active = 1").fetchone()[0]
-        return {(): n}
+        sql = f"SELECT COUNT(*) FROM staff s WHERE s.active = 1{where}"
+        return {(): db.conn.execute(sql, params).fetchone()[0]}
     select = ", ".join(dims)
     rows = db.conn.execute(
-        f"SELECT {select}, COUNT(*) FROM staff s WHERE s.active = 1 GROUP BY {select}"
+        f"SELECT {select}, COUNT(*) FROM staff s WHERE s.active = 1{where} GROUP BY {select}",
+        params,
     )
     return {tuple(str(v) for v in r[:-1]): r[-1] for r in rows}
 
