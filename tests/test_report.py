@@ -259,3 +259,14 @@ def test_report_share_command_prints_and_writes(region, db_path, tmp_path):
     assert json.loads(target.read_text())["meta"]["by"] == ["province"]
     bad = CliRunner().invoke(main, ["report", "share", "--by", "planet", "--db", str(db_path)])
     assert bad.exit_code == 1 and "unknown grouping 'planet'" in bad.output
+
+
+def test_opening_a_hidden_group_cannot_reveal_it(region, fw):
+    """A is hidden among provinces only to protect B; A's own report must not show it."""
+    report = share(region, fw, ShareOptions(by=["unit", "competency"], province="A",
+                                            unit_depth=1, min_group=5))  # fmt: skip
+    rows = rows_by(report, "unit")
+    assert rows[ALL].suppressed and rows["Bộ X"].suppressed
+    open_c = share(region, fw, ShareOptions(by=["unit", "competency"], province="C",
+                                            unit_depth=1, min_group=5))  # fmt: skip
+    assert rows_by(open_c, "unit")[ALL].registered == 6  # C is shown above: nothing to hide

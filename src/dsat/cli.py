@@ -738,6 +738,32 @@ def report_share(
     click.echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
 
 
+@report.command("dashboard")
+@click.option("--lang", type=LANG, default=None, help="Language (default vi).")
+@click.option("--min-group", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Groups with fewer people are hidden.")  # fmt: skip
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
+    """Open the dashboard: the share reaching proficiency by province, then by unit.
+
+    Enter shows the units of the selected province or unit, Backspace goes back up, `a`
+    steps through the areas and the overall indicator. Bars show the 70% (2025) and 90%
+    (2030) targets; groups under --min-group people are hidden.
+
+    \b
+    Example:
+        dsat report dashboard --db results/demo.db
+    """
+    from dsat.services.banks import default_framework
+    from dsat.settings import load_settings
+
+    settings = load_settings(db=db, lang=lang)
+    database = _open_db(settings.db, create=False)
+    from dsat.tui.admin import AdminApp
+
+    AdminApp(database, default_framework(database), lang=settings.lang, min_group=min_group).run()
+
+
 def _print_share(result: Any) -> None:
     m = result.meta
     if m.simulated:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from dsat.domain.framework import Framework
 from dsat.domain.report import ALL, TARGETS, ShareRow, suppress
+from dsat.domain.text import strip_diacritics
 from dsat.store import catalogue
 from dsat.store import report as store
 
@@ -157,6 +158,20 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
     rows = [ShareRow(k, *v) for k, v in cells.items()]
     dims = [*staff_dims, "indicator" if skill == "overall" else skill, "period"]
     suppress(rows, dims, staff_dims, opts.min_group)
+    hidden_above = _hidden_in_parent(db, fw, opts, skill)
+    if hidden_above:
+        # This report opens a group the level above hides: its total must stay hidden, and
+        # so must at least one of its rows, or the rows would add up to that total.
+        for slice_key in hidden_above:
+            in_slice = [r for r in rows if tuple(r.key[n_staff:]) == slice_key]
+            for r in in_slice:
+                if all(v == ALL for v in r.key[:n_staff]):
+                    r.suppressed, r.reason = True, "secondary"
+            children = [r for r in in_slice if ALL not in r.key[:n_staff]]
+            if children and not any(r.suppressed for r in children):
+                pick = min(children, key=lambda r: (r.assessed, r.registered, r.key))
+                pick.suppressed, pick.reason = True, "secondary"
+        suppress(rows, dims, staff_dims, opts.min_group)
     if opts.period != "all":
         by_key = {r.key: r for r in rows}
         for r in rows:
@@ -170,7 +185,7 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
         key=lambda r: (
             order.get(r.key[n_staff], 0),
             r.key[-1],
-            tuple((v == ALL, v) for v in r.key[:n_staff]),
+            tuple((v == ALL, strip_diacritics(v).casefold(), v) for v in r.key[:n_staff]),
         )
     )
     out_rows = [_row(r, dims) for r in rows]
@@ -204,6 +219,34 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
         not_in_register=store.unregistered_assessed(db),
     )
     return ShareReport(meta=meta, rows=out_rows)
+
+
+def _hidden_in_parent(
+    db: sqlite_utils.Database, fw: Framework, opts: ShareOptions, skill: str
+) -> set[tuple[str, ...]]:
+    """(skill, period) slices in which the group this report is filtered to is hidden in
+    the report one level up (a province among provinces, a unit among its siblings)."""
+    if opts.province is None and opts.unit is None:
+        return set()
+    skill_by = [b for b in opts.by if b in ("area", "competency")]
+    if opts.unit is not None:
+        parts = opts.unit.split("/")
+        parent = replace(
+            opts,
+            by=["unit", *skill_by],
+            unit="/".join(parts[:-1]) or None,
+            unit_depth=len(parts),
+        )
+        dim, value = "unit", opts.unit
+    else:
+        parent = replace(opts, by=["province", *skill_by], province=None, unit_depth=None)
+        dim, value = "province", opts.province
+    above = share(db, fw, parent)
+    return {
+        tuple(v for k, v in r.group.items() if k != dim)
+        for r in above.rows
+        if r.suppressed and r.group.get(dim) == value
+    }
 
 
 def _row(r: ShareRow, dims: list[str]) -> ReportRow:

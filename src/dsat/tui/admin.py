@@ -1,0 +1,100 @@
+"""The administrators' app: the dashboard, driven by the report service.
+
+Navigation state (which area, which province or unit) lives here; the screen shows what
+it is given and posts what the administrator asks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from dsat.i18n import other, t
+from dsat.services.report import ShareOptions, share
+from dsat.tui.screens.dashboard import DashboardScreen
+
+
+@dataclass
+class Level:
+    province: str | None = None
+    unit: str | None = None
+
+
+@dataclass
+class View:
+    skill: int = 0  # 0: overall indicator, then the areas in order
+    path: list[Level] = field(default_factory=list)
+
+
+class AdminApp(App[None]):
+    CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("f2", "toggle_lang", show=False, priority=True)]
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, db: Any, framework: Any, *, lang: str = "vi", min_group: int = 5):
+        super().__init__()
+        self.db, self.fw, self.lang, self.min_group = db, framework, lang, min_group
+        self.view = View()
+        self.screen_: DashboardScreen | None = None
+
+    def _build(self) -> tuple[Any, str, str]:
+        level = self.view.path[-1] if self.view.path else Level()
+        areas = self.fw.areas
+        if self.view.skill == 0:
+            by, label = [], t("dashboard.overall", self.lang)
+        else:
+            area = areas[self.view.skill - 1]
+            by = ["area"]
+            label = t("dashboard.area", self.lang, area=area.id, name=area.name.get(self.lang))
+        if level.unit is not None:
+            depth = level.unit.count("/") + 2
+            opts = ShareOptions(by=["unit", *by], province=level.province, unit=level.unit,
+                                unit_depth=depth, min_group=self.min_group)  # fmt: skip
+            heading = t("dashboard.scope.unit", self.lang, unit=level.unit)
+        elif level.province is not None:
+            opts = ShareOptions(by=["unit", *by], province=level.province, unit_depth=1,
+                                min_group=self.min_group)  # fmt: skip
+            heading = t("dashboard.scope.province", self.lang, province=level.province)
+        else:
+            opts = ShareOptions(by=["province", *by], min_group=self.min_group)
+            heading = t("dashboard.scope.all", self.lang)
+        report = share(self.db, self.fw, opts)
+        if self.view.skill:
+            wanted = areas[self.view.skill - 1].id
+            rows = [r for r in report.rows if r.group.get("area") == wanted]
+            report = report.model_copy(update={"rows": rows})
+        return report, heading, label
+
+    def on_mount(self) -> None:
+        self.title = t("dashboard.title", self.lang)
+        self.screen_ = DashboardScreen(*self._build())
+        self.push_screen(self.screen_)
+
+    def _refresh(self) -> None:
+        if self.screen_ is not None:
+            self.screen_.show(*self._build())
+
+    def on_dashboard_screen_drill(self, message: DashboardScreen.Drill) -> None:
+        level = self.view.path[-1] if self.view.path else Level()
+        if "province" in message.group:
+            self.view.path.append(Level(province=message.group["province"]))
+        elif "unit" in message.group:
+            self.view.path.append(Level(province=level.province, unit=message.group["unit"]))
+        self._refresh()
+
+    def on_dashboard_screen_up(self, _: DashboardScreen.Up) -> None:
+        if self.view.path:
+            self.view.path.pop()
+            self._refresh()
+
+    def on_dashboard_screen_next_skill(self, _: DashboardScreen.NextSkill) -> None:
+        self.view.skill = (self.view.skill + 1) % (len(self.fw.areas) + 1)
+        self._refresh()
+
+    def action_toggle_lang(self) -> None:
+        self.lang = other(self.lang)
+        self.title = t("dashboard.title", self.lang)
+        self._refresh()
