@@ -270,3 +270,23 @@ def test_opening_a_hidden_group_cannot_reveal_it(region, fw):
     open_c = share(region, fw, ShareOptions(by=["unit", "competency"], province="C",
                                             unit_depth=1, min_group=5))  # fmt: skip
     assert rows_by(open_c, "unit")[ALL].registered == 6  # C is shown above: nothing to hide
+
+
+def test_personal_export_only_on_request_and_to_a_private_file(region, db_path, tmp_path):
+    refused = CliRunner().invoke(main, ["report", "share", "--personal", "--db", str(db_path)])
+    assert refused.exit_code == 1 and "--personal writes a file" in refused.output
+    target = tmp_path / "people.csv"
+    result = CliRunner().invoke(main, ["report", "share", "--by", "competency", "--personal",
+                                       "--format", "csv", "--out", str(target),
+                                       "--db", str(db_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (target.stat().st_mode & 0o777) == 0o600
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 13  # everyone assessed, once per competency
+    q1 = next(r for r in rows if r["employee_id"] == "Q1")
+    assert (q1["province"], q1["skill"], q1["proficient"]) == ("B", "4.1", "yes")
+    xlsx = tmp_path / "people.xlsx"
+    CliRunner().invoke(main, ["report", "share", "--personal", "--format", "xlsx", "--by",
+                              "competency", "--out", str(xlsx), "--db", str(db_path)])  # fmt: skip
+    sheet = load_workbook(xlsx)["People"]
+    assert sheet.max_row == 14 and sheet["A1"].value == "employee_id"

@@ -660,6 +660,12 @@ def _csv_list(value: str | None) -> list[str]:
 @click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
 @click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
 @click.option(
+    "--personal",
+    is_flag=True,
+    help="Export one row per person instead of group figures (personal data: CSV or XLSX "
+    "only, never suppressed; handle it under the personal data protection rules).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "xlsx", "json"]),
@@ -685,6 +691,7 @@ def report_share(
     province: str | None,
     unit: str | None,
     no_simulated: bool,
+    personal: bool,
     fmt: str,
     out: Path | None,
     db: Path | None,
@@ -722,6 +729,9 @@ def report_share(
         attempt=attempt, min_group=min_group, unit_depth=unit_depth, min_areas=min_areas,
         include_simulated=not no_simulated, province=province, unit=unit,
     )  # fmt: skip
+    if personal:
+        _personal_export(database, opts, fmt, out)
+        return
     try:
         result = share(database, default_framework(database), opts)
     except ValueError as exc:
@@ -762,6 +772,40 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     from dsat.tui.admin import AdminApp
 
     AdminApp(database, default_framework(database), lang=settings.lang, min_group=min_group).run()
+
+
+def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> None:
+    """One row per person: only on request, only to a file, written whole or not at all."""
+    import datetime as dt
+    import tempfile
+
+    from dsat.services.banks import default_framework
+    from dsat.services.report import personal_rows
+    from dsat.services.report_export import personal_csv, personal_xlsx
+
+    if fmt not in ("csv", "xlsx"):
+        _fail("--personal writes a file: give --format csv or --format xlsx")
+    total, rows = personal_rows(database, default_framework(database), opts)
+    if out is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("results") / "exports" / f"people-{stamp}.{fmt}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    progress = _Progress("Exporting", threshold=20_000)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer = personal_csv if fmt == "csv" else personal_xlsx
+            n = writer(rows, fh, progress, total)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)  # personal data: readable by its owner only
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        progress.close()
+    click.echo(f"{out}: {n} rows of personal data (readable by you only)")
 
 
 def _print_share(result: Any) -> None:

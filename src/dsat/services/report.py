@@ -221,6 +221,31 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
     return ShareReport(meta=meta, rows=out_rows)
 
 
+PERSONAL_COLUMNS = (
+    "employee_id", "full_name", "unit", "province", "position", "skill", "period", "proficient"
+)  # fmt: skip
+
+
+def personal_rows(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> tuple[int, Any]:
+    """(count, rows): one row per person, skill and period, for the --personal export.
+
+    Rows stream from SQLite; nothing is held in memory.
+    """
+    with_items = set(catalogue.item_counts(db))
+    areas = {
+        a.id: [c.id for c in a.competencies if c.id in with_items]
+        for a in fw.areas
+        if any(c.id in with_items for c in a.competencies)
+    }
+    skill = "competency" if "competency" in opts.by else "area" if "area" in opts.by else "overall"
+    q = store.Query(
+        skill, [], opts.period, opts.start, opts.end, opts.attempt, opts.min_areas,
+        opts.include_simulated, opts.province, opts.unit,
+    )  # fmt: skip
+    total = sum(1 for _ in store.counts(db, q, areas, people=True))
+    return total, store.counts(db, q, areas, people=True)
+
+
 def _hidden_in_parent(
     db: sqlite_utils.Database, fw: Framework, opts: ShareOptions, skill: str
 ) -> set[tuple[str, ...]]:

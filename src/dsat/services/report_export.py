@@ -161,3 +161,45 @@ def export(report: ShareReport, fmt: str) -> bytes:
 
 def read_json(data: bytes) -> ShareReport:
     return ShareReport.model_validate(json.loads(data))
+
+
+def personal_csv(rows: Any, out: Any, progress: Any = None, total: int = 0) -> int:
+    """Stream per-person rows to a binary file as CSV; returns the number written."""
+    from dsat.services.report import PERSONAL_COLUMNS
+
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(PERSONAL_COLUMNS)
+    n = 0
+    for row in rows:
+        writer.writerow([*row[:-1], "yes" if row[-1] else "no"])
+        n += 1
+        if progress and n % 5000 == 0:
+            progress(n, total)
+    text.flush()
+    text.detach()
+    if progress:
+        progress(n, max(n, total))
+    return n
+
+
+def personal_xlsx(rows: Any, out: Any, progress: Any = None, total: int = 0) -> int:
+    """Stream per-person rows into a write-only workbook."""
+    from openpyxl import Workbook
+
+    from dsat.services.report import PERSONAL_COLUMNS
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("People")
+    ws.freeze_panes = "B2"
+    ws.append(list(PERSONAL_COLUMNS))
+    n = 0
+    for row in rows:
+        ws.append([*row[:-1], "yes" if row[-1] else "no"])
+        n += 1
+        if progress and n % 5000 == 0:
+            progress(n, total)
+    wb.save(out)
+    if progress:
+        progress(n, max(n, total))
+    return n

@@ -54,10 +54,17 @@ def staff_filter(province: str | None, unit: str | None) -> tuple[str, list[obje
     return sql, params
 
 
+PERSON_COLS = "s.employee_id, s.full_name, s.unit_path, s.province, s.position"
+
+
 def counts(
-    db: sqlite_utils.Database, q: Query, areas: dict[str, list[str]]
+    db: sqlite_utils.Database, q: Query, areas: dict[str, list[str]], people: bool = False
 ) -> list[tuple[tuple[str, ...], int, int]]:
-    """((staff dims..., skill, period), assessed, proficient) per group."""
+    """((staff dims..., skill, period), assessed, proficient) per group.
+
+    With `people`, a cursor over one row per person, skill and period instead
+    (PERSON_COLS, skill, period, proficient): for the --personal export only.
+    """
     # Areas and their sizes as CASE expressions rather than a join: the per-person rows
     # then stream through one sort instead of being materialised first (about 30 % faster
     # on a million results).
@@ -110,22 +117,22 @@ def counts(
     only_real += filter_sql
     if q.skill == "area":
         skill_col, prof_col = facts_cols
-        select = ", ".join([*dims, skill_col, "x.period"])
-        sql = f"""
-            SELECT {select}, COUNT(*), SUM({prof_col})
-            FROM ({per_area}) x JOIN staff s ON s.employee_id = x.emp AND s.active = 1
-            {only_real} WHERE x.area IS NOT NULL
-            GROUP BY {select}"""
-        params = [*params, *filter_params]
+        source = f"""({per_area}) x JOIN staff s ON s.employee_id = x.emp AND s.active = 1
+            {only_real} WHERE x.area IS NOT NULL"""
+        period_col = "x.period"
         # the size CASE sits in the select list, before the area CASE and the filters
     else:
-        select = ", ".join([*dims, "f.skill", "f.period"])
+        skill_col, prof_col, period_col = "f.skill", "f.prof", "f.period"
+        source = f"""({facts}) f JOIN staff s ON s.employee_id = f.emp AND s.active = 1
+            {only_real}"""
+    params = [*params, *filter_params]
+    if people:
         sql = f"""
-            SELECT {select}, COUNT(*), SUM(f.prof)
-            FROM ({facts}) f JOIN staff s ON s.employee_id = f.emp AND s.active = 1
-            {only_real}
-            GROUP BY {select}"""
-        params = [*params, *filter_params]
+            SELECT {PERSON_COLS}, {skill_col}, {period_col}, {prof_col}
+            FROM {source} ORDER BY s.employee_id, {skill_col}, {period_col}"""
+        return db.conn.execute(sql, params)  # type: ignore[return-value]
+    select = ", ".join([*dims, skill_col, period_col])
+    sql = f"SELECT {select}, COUNT(*), SUM({prof_col}) FROM {source} GROUP BY {select}"
     out = []
     for row in db.conn.execute(sql, params):
         *key, assessed, proficient = row
