@@ -28,6 +28,15 @@ COMMANDS = [
     ["bank", "schema"],
     ["results"],
     ["results", "list"],
+    ["results", "import-responses"],
+    ["staff"],
+    ["staff", "import"],
+    ["staff", "add"],
+    ["staff", "passwd"],
+    ["simulate"],
+    ["report"],
+    ["report", "share"],
+    ["report", "dashboard"],
 ]
 
 

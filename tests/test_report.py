@@ -272,13 +272,24 @@ def test_opening_a_hidden_group_cannot_reveal_it(region, fw):
     assert rows_by(open_c, "unit")[ALL].registered == 6  # C is shown above: nothing to hide
 
 
-def test_personal_export_only_on_request_and_to_a_private_file(region, db_path, tmp_path):
-    refused = CliRunner().invoke(main, ["report", "share", "--personal", "--db", str(db_path)])
+def test_personal_export_only_for_an_admin_and_to_a_private_file(region, db_path, tmp_path):
+    from dsat.services.accounts import add_account
+
+    add_account(region, "lan", "admin", "correct horse battery")
+    add_account(region, "minh", "trainer", "another long secret")
+    base = ["report", "share", "--by", "competency", "--personal", "--db", str(db_path)]
+    refused = CliRunner().invoke(main, base)
     assert refused.exit_code == 1 and "--personal writes a file" in refused.output
     target = tmp_path / "people.csv"
-    result = CliRunner().invoke(main, ["report", "share", "--by", "competency", "--personal",
-                                       "--format", "csv", "--out", str(target),
-                                       "--db", str(db_path)])  # fmt: skip
+    args = [*base, "--format", "csv", "--out", str(target), "--password-stdin"]
+    no_account = CliRunner().invoke(main, args)
+    assert no_account.exit_code == 1 and "give --as NAME" in no_account.output
+    trainer = CliRunner().invoke(main, [*args, "--as", "minh"], input="another long secret\n")
+    assert trainer.exit_code == 1 and "This needs the admin role." in trainer.output
+    wrong = CliRunner().invoke(main, [*args, "--as", "lan"], input="guess\n")
+    assert wrong.exit_code == 1 and "Sign-in failed" in wrong.output
+    assert not target.exists()
+    result = CliRunner().invoke(main, [*args, "--as", "lan"], input="correct horse battery\n")
     assert result.exit_code == 0, result.output
     assert (target.stat().st_mode & 0o777) == 0o600
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
@@ -286,7 +297,10 @@ def test_personal_export_only_on_request_and_to_a_private_file(region, db_path, 
     q1 = next(r for r in rows if r["employee_id"] == "Q1")
     assert (q1["province"], q1["skill"], q1["proficient"]) == ("B", "4.1", "yes")
     xlsx = tmp_path / "people.xlsx"
-    CliRunner().invoke(main, ["report", "share", "--personal", "--format", "xlsx", "--by",
-                              "competency", "--out", str(xlsx), "--db", str(db_path)])  # fmt: skip
+    CliRunner().invoke(
+        main,
+        [*base, "--format", "xlsx", "--out", str(xlsx), "--password-stdin", "--as", "lan"],
+        input="correct horse battery\n",
+    )
     sheet = load_workbook(xlsx)["People"]
     assert sheet.max_row == 14 and sheet["A1"].value == "employee_id"

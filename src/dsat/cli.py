@@ -576,6 +576,65 @@ def staff_import(path: Path, db: Path | None, replace: bool) -> None:
     )
 
 
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["trainer", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def staff_add(username: str, role: str, password_stdin: bool, db: Path | None) -> None:
+    """Create a trainer or administrator account (the password is asked twice).
+
+    Passwords are stored as argon2id hashes (m=19456 KiB, t=2, p=1).
+
+    \b
+    Example:
+        dsat staff add lan.nguyen --role admin
+    """
+    from dsat.services.accounts import add_account
+
+    account = add_account(_open_db(db), username, role, _new_password(password_stdin))
+    click.echo(f"account {account.username} ({account.role}) created")
+
+
+@staff.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def staff_passwd(username: str, password_stdin: bool, db: Path | None) -> None:
+    """Set a new password for an account.
+
+    \b
+    Example:
+        dsat staff passwd lan.nguyen
+    """
+    from dsat.services.accounts import set_password
+
+    set_password(_open_db(db), username, _new_password(password_stdin))
+    click.echo(f"password of {username} changed")
+
+
+def _sign_in_as(database: Any, username: str | None, role: str, password_stdin: bool) -> Any:
+    """The signed-in account with `role`, or a one-line error."""
+    from dsat.services.accounts import require, sign_in
+
+    if not username:
+        _fail(f"this needs an account with the {role} role: give --as NAME")
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt(f"Password of {username}", hide_input=True)
+    )
+    account = sign_in(database, username, password)
+    require(account, role)
+    return account
+
+
 @main.command()
 @click.option("--candidates", type=click.IntRange(1, 2_000_000), required=True)
 @click.option("--seed", type=int, default=1, help="Same seed, same data.")
@@ -659,11 +718,13 @@ def _csv_list(value: str | None) -> list[str]:
 @click.option("--province", default=None, help="Only people of this province.")
 @click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
 @click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
+@click.option("--as", "as_user", default=None, help="Admin account (for --personal).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option(
     "--personal",
     is_flag=True,
-    help="Export one row per person instead of group figures (personal data: CSV or XLSX "
-    "only, never suppressed; handle it under the personal data protection rules).",
+    help="Export one row per person instead of group figures: an administrator only "
+    "(--as), CSV or XLSX, never suppressed; handle it as personal data.",
 )
 @click.option(
     "--format",
@@ -691,6 +752,8 @@ def report_share(
     province: str | None,
     unit: str | None,
     no_simulated: bool,
+    as_user: str | None,
+    password_stdin: bool,
     personal: bool,
     fmt: str,
     out: Path | None,
@@ -730,7 +793,11 @@ def report_share(
         include_simulated=not no_simulated, province=province, unit=unit,
     )  # fmt: skip
     if personal:
+        if fmt not in ("csv", "xlsx"):
+            _fail("--personal writes a file: give --format csv or --format xlsx")
+        account = _sign_in_as(database, as_user, "admin", password_stdin)
         _personal_export(database, opts, fmt, out)
+        click.echo(f"exported by {account.username} (admin)", err=True)
         return
     try:
         result = share(database, default_framework(database), opts)

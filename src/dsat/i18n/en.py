@@ -153,4 +153,14 @@ MESSAGES: dict[str, str] = {
     "key.drill": "Units",
     "key.up": "Up",
     "key.skill": "Next area",
+    # staff accounts
+    "error.sign_in": (
+        "Sign-in failed: wrong name or password, or too many attempts (try again in 15 minutes)."
+    ),
+    "error.password_short": "The password must be at least 12 characters long.",
+    "error.username": "Account name: 2-40 lowercase letters, digits, '.', '_' or '-'.",
+    "error.role": "Unknown role '{role}': use trainer or admin.",
+    "error.account_exists": "The account '{username}' exists already (use `dsat staff passwd`).",
+    "error.no_account": "There is no account '{username}'.",
+    "error.forbidden": "This needs the {role} role.",
 }

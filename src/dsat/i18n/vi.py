@@ -153,4 +153,15 @@ MESSAGES: dict[str, str] = {
     "key.drill": "Đơn vị",
     "key.up": "Lên",
     "key.skill": "Lĩnh vực tiếp",
+    # staff accounts
+    "error.sign_in": (
+        "Đăng nhập không thành công: sai tên hoặc mật khẩu, "
+        "hoặc thử quá nhiều lần (thử lại sau 15 phút)."
+    ),
+    "error.password_short": "Mật khẩu phải có ít nhất 12 ký tự.",
+    "error.username": "Tên tài khoản: 2-40 chữ thường, chữ số, '.', '_' hoặc '-'.",
+    "error.role": "Vai trò '{role}' không có: dùng trainer hoặc admin.",
+    "error.account_exists": "Tài khoản '{username}' đã có (dùng `dsat staff passwd`).",
+    "error.no_account": "Không có tài khoản '{username}'.",
+    "error.forbidden": "Việc này cần vai trò {role}.",
 }

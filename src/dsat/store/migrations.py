@@ -105,6 +105,23 @@ MIGRATIONS: list[tuple[int, str]] = [
           ON results(employee_id, competency_id, submitted_local, proficient, percent)
         """,
     ),
+    (
+        3,
+        """
+        CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('trainer', 'admin')),
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE sign_ins (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT NOT NULL,
+            ok INTEGER NOT NULL, reason TEXT NOT NULL
+        );
+        CREATE INDEX sign_ins_user ON sign_ins(username, at)
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

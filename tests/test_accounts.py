@@ -1,0 +1,63 @@
+"""Staff accounts: argon2id hashes, the same answer for every failure, lock-out, a log."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dsat.services.accounts import SignInFailed, add_account, set_password, sign_in
+from dsat.services.errors import ServiceError
+
+
+def test_passwords_are_argon2id_at_owasp_strength(db, clock):
+    add_account(db, "Lan.Nguyen", "admin", "correct horse battery", clock)
+    stored = db.conn.execute("SELECT username, password_hash FROM accounts").fetchone()
+    assert stored[0] == "lan.nguyen"
+    assert stored[1].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "correct horse" not in stored[1]
+    assert sign_in(db, "lan.nguyen", "correct horse battery", clock, delay=0).role == "admin"
+
+
+def test_every_failure_looks_the_same_and_takes_the_same_time(db, clock):
+    add_account(db, "lan", "admin", "correct horse battery", clock)
+    messages, times = set(), []
+    for name, password in (
+        ("lan", "wrong"),
+        ("nobody", "wrong"),
+        ("nobody", "correct horse battery"),
+    ):
+        start = time.monotonic()
+        with pytest.raises(SignInFailed) as failure:
+            sign_in(db, name, password, clock, delay=0.3)
+        times.append(time.monotonic() - start)
+        messages.add(failure.value.message("en"))
+    assert len(messages) == 1
+    assert all(0.29 <= t < 0.6 for t in times), times
+
+
+def test_repeated_failures_lock_the_name_and_are_logged(db, clock):
+    add_account(db, "lan", "admin", "correct horse battery", clock)
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            sign_in(db, "lan", "guess", clock, delay=0)
+    with pytest.raises(SignInFailed):  # the right password, but locked
+        sign_in(db, "lan", "correct horse battery", clock, delay=0)
+    log = db.conn.execute("SELECT ok, reason FROM sign_ins ORDER BY id").fetchall()
+    assert log == [(0, "wrong password")] * 5 + [(0, "locked after repeated failures")]
+    clock.advance(16 * 60)  # the failures have left the 15-minute window
+    assert sign_in(db, "lan", "correct horse battery", clock, delay=0).username == "lan"
+
+
+def test_bad_account_data_is_refused(db, clock):
+    with pytest.raises(ServiceError, match="password_short"):
+        add_account(db, "lan", "admin", "short", clock)
+    with pytest.raises(ServiceError, match="error.username"):
+        add_account(db, "Lan Nguyen!", "admin", "correct horse battery", clock)
+    with pytest.raises(ServiceError, match="error.role"):
+        add_account(db, "lan", "root", "correct horse battery", clock)
+    add_account(db, "lan", "trainer", "correct horse battery", clock)
+    with pytest.raises(ServiceError, match="account_exists"):
+        add_account(db, "lan", "admin", "correct horse battery", clock)
+    set_password(db, "lan", "a new long password", clock)
+    assert sign_in(db, "lan", "a new long password", clock, delay=0).role == "trainer"
