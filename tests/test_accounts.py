@@ -49,15 +49,19 @@ def test_repeated_failures_lock_the_name_and_are_logged(db, clock):
     assert sign_in(db, "lan", "correct horse battery", clock, delay=0).username == "lan"
 
 
-def test_bad_account_data_is_refused(db, clock):
-    with pytest.raises(ServiceError, match="password_short"):
-        add_account(db, "lan", "admin", "short", clock)
-    with pytest.raises(ServiceError, match="error.username"):
-        add_account(db, "Lan Nguyen!", "admin", "correct horse battery", clock)
-    with pytest.raises(ServiceError, match="error.role"):
-        add_account(db, "lan", "root", "correct horse battery", clock)
+def test_bad_account_data_is_refused_with_a_clear_message(db, clock):
+    cases = [
+        (("lan", "admin", "short"), "The password must be at least 12 characters long."),
+        (("Lan Nguyen!", "admin", "correct horse battery"), "Account name: 2-40 lowercase"),
+        (("lan", "root", "correct horse battery"), "Unknown role 'root': use trainer or admin."),
+    ]
+    for args, message in cases:
+        with pytest.raises(ServiceError) as refused:
+            add_account(db, *args, clock)
+        assert refused.value.message("en").startswith(message)
     add_account(db, "lan", "trainer", "correct horse battery", clock)
-    with pytest.raises(ServiceError, match="account_exists"):
+    with pytest.raises(ServiceError) as twice:
         add_account(db, "lan", "admin", "correct horse battery", clock)
+    assert twice.value.message("vi") == "Tài khoản 'lan' đã có (dùng `dsat staff passwd`)."
     set_password(db, "lan", "a new long password", clock)
     assert sign_in(db, "lan", "a new long password", clock, delay=0).role == "trainer"
