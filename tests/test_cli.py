@@ -37,6 +37,10 @@ COMMANDS = [
     ["report"],
     ["report", "share"],
     ["report", "dashboard"],
+    ["audit"],
+    ["audit", "verify"],
+    ["db"],
+    ["db", "backup"],
 ]
 
 

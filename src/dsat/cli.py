@@ -797,7 +797,11 @@ def report_share(
             _fail("--personal writes a file: give --format csv or --format xlsx")
         account = _sign_in_as(database, as_user, "admin", password_stdin)
         _personal_export(database, opts, fmt, out)
-        click.echo(f"exported by {account.username} (admin)", err=True)
+        from dsat.store import chain
+
+        count, head = chain.head(database)
+        click.echo(f"exported by {account.username} (admin); result chain head: {head} "
+                   f"({count} results)")  # fmt: skip
         return
     try:
         result = share(database, default_framework(database), opts)
@@ -813,6 +817,7 @@ def report_share(
         out = Path("results") / "exports" / f"share-{stamp}.{fmt}"
     _write_atomic(out, export(result, fmt))
     click.echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
+    click.echo(f"result chain head: {result.meta.chain_head} ({result.meta.chain_results} results)")
 
 
 @report.command("dashboard")
@@ -905,3 +910,76 @@ def _print_share(result: Any) -> None:
     if m.not_in_register:
         click.echo(f"note: {m.not_in_register} assessed people are not in the staff register "
                    "and are left out")  # fmt: skip
+
+
+@main.group()
+def audit() -> None:
+    """Tamper evidence for results.
+
+    \b
+    Example:
+        dsat audit verify --head 3f2a...
+    """
+
+
+@audit.command("verify")
+@click.option("--head", default=None, help="The chain head printed on an earlier export.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def audit_verify(head: str | None, db: Path | None) -> None:
+    """Check every stored result against its HMAC chain link.
+
+    Names each result that was edited, inserted or deleted and any change of order; with
+    --head (printed on every results export), also a chain cut short. The key is the file
+    beside the database (<db>.key), never in it. Exit code 1 when anything is wrong.
+
+    \b
+    Example:
+        dsat audit verify --db results/dsat.db
+    """
+    from dsat.store.chain import ChainKeyError, verify
+
+    try:
+        v = verify(_open_db(db, create=False), head)
+    except ChainKeyError as exc:
+        _fail(str(exc))
+    for kind, names in (
+        ("edited", v.edited), ("inserted", v.inserted), ("deleted", v.deleted),
+        ("out of order", v.broken),
+    ):  # fmt: skip
+        for name in names:
+            click.echo(f"{kind}: {name}")
+    if v.truncated:
+        click.echo(f"truncated: {v.truncated}")
+    if v.ok:
+        click.echo(f"ok: {v.links} results chained, head {v.head}")
+        return
+    problems = len(v.edited) + len(v.inserted) + len(v.deleted) + len(v.broken)
+    _fail(f"{problems + bool(v.truncated)} problems in {v.links} chained results")
+
+
+@main.group("db")
+def db_group() -> None:
+    """The database file.
+
+    \b
+    Example:
+        dsat db backup results/backup-2026-11-22.db
+    """
+
+
+@db_group.command("backup")
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+def db_backup(target: Path, db: Path | None) -> None:
+    """Copy the database while it is in use: one consistent snapshot (SQLite backup API).
+
+    Candidates can keep answering while it runs. The chain key is copied beside the copy.
+
+    \b
+    Example:
+        dsat db backup /mnt/usb/dsat-2026-11-22.db
+    """
+    from dsat.store.backup import backup
+
+    n = backup(_open_db(db, create=False), target)
+    click.echo(f"{target}: backup done ({n} pages)")

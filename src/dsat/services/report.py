@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from dsat.domain.framework import Framework
 from dsat.domain.report import ALL, TARGETS, ShareRow, suppress
 from dsat.domain.text import strip_diacritics
-from dsat.store import catalogue
+from dsat.store import catalogue, chain
 from dsat.store import report as store
 
 BY_CHOICES = ("province", "unit", "position", "area", "competency")
@@ -62,6 +62,8 @@ class ReportMeta(BaseModel):
     targets: dict[str, float]
     simulated: str | None
     not_in_register: int
+    chain_results: int = 0
+    chain_head: str = ""
 
 
 class ReportRow(BaseModel):
@@ -217,6 +219,8 @@ def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Share
         targets=TARGETS,
         simulated=store.simulated_note(db) if opts.include_simulated else None,
         not_in_register=store.unregistered_assessed(db),
+        chain_results=chain.head(db)[0],
+        chain_head=chain.head(db)[1],
     )
     return ShareReport(meta=meta, rows=out_rows)
 

@@ -47,6 +47,8 @@ def _about(report: ShareReport) -> list[tuple[str, str]]:
         ("only unit (and the units under it)", m.unit or ""),
         ("targets", ", ".join(f"{v:g}% by {k}" for k, v in m.targets.items())),
         ("assessed but not in the staff register (left out)", str(m.not_in_register)),
+        ("result chain head (check with dsat audit verify --head)", m.chain_head),
+        ("results in the chain", str(m.chain_results)),
     ]
     if m.simulated:
         lines.insert(0, ("WARNING", f"includes SIMULATED data ({m.simulated})"))

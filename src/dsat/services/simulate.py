@@ -24,7 +24,7 @@ from dsat.domain.framework import Framework
 from dsat.domain.levels import ScoredResponse, competency_results
 from dsat.domain.scoring import is_answered, score_fraction
 from dsat.services.assessment import FULL_SCOPE
-from dsat.store import catalogue
+from dsat.store import catalogue, chain
 from dsat.store import staff as staff_store
 from dsat.store.db import local_iso, now_iso, transaction
 
@@ -274,3 +274,4 @@ def _write(db: sqlite_utils.Database, fw: Framework, batch: list[Any]) -> None:
                 for r in res
             ],
         )
+        chain.append(db, [a["id"] for a, _, _ in batch])

@@ -12,6 +12,7 @@ import sqlite_utils
 from dsat.domain.attempts import Attempt, Response
 from dsat.domain.forms import FormEntry
 from dsat.domain.levels import CompetencyResult
+from dsat.store import chain
 from dsat.store.db import local_iso, now_iso, parse_iso
 
 
@@ -196,6 +197,7 @@ def finish(
         }
         for r in results
     )
+    chain.append(db, [attempt_id])
 
 
 def results(db: sqlite_utils.Database, attempt_id: str) -> list[CompetencyResult]:

@@ -122,6 +122,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX sign_ins_user ON sign_ins(username, at)
         """,
     ),
+    (
+        4,
+        """
+        CREATE TABLE result_chain (
+            seq INTEGER PRIMARY KEY, attempt_id TEXT NOT NULL, competency_id TEXT NOT NULL,
+            link TEXT NOT NULL, UNIQUE (attempt_id, competency_id)
+        )
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
