@@ -304,3 +304,31 @@ def test_personal_export_only_for_an_admin_and_to_a_private_file(region, db_path
     )
     sheet = load_workbook(xlsx)["People"]
     assert sheet.max_row == 14 and sheet["A1"].value == "employee_id"
+
+
+def test_a_report_reads_one_snapshot_while_candidates_keep_writing(region, fw, db_path):
+    """A writer commits between the report's queries: the report must not mix the two."""
+    import dsat.store.report as store_report
+    from dsat.store.db import connect
+
+    real = store_report.registered
+    other = connect(db_path)
+
+    def registered_then_someone_joins(*args, **kwargs):
+        out = real(*args, **kwargs)
+        person(other, "LATE", "A", "Bộ X/Vụ 1")  # committed by another connection, no wait
+        sit(other, fw, "LATE", JAN, {"4.1": True})
+        return out
+
+    store_report.registered = registered_then_someone_joins
+    try:
+        report = share(region, fw, ShareOptions(by=["province", "competency"], min_group=1))
+    finally:
+        store_report.registered = real
+        other.close()
+    a = rows_by(report, "province")["A"]
+    assert (a.registered, a.assessed, a.proficient) == (6, 5, 3)  # the state it started from
+    after = rows_by(
+        share(region, fw, ShareOptions(by=["province", "competency"], min_group=1)), "province"
+    )
+    assert (after["A"].registered, after["A"].assessed) == (7, 6)

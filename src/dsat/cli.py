@@ -857,6 +857,10 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
 
     if fmt not in ("csv", "xlsx"):
         _fail("--personal writes a file: give --format csv or --format xlsx")
+    from dsat.store.db import read_snapshot
+
+    snapshot = read_snapshot(database)  # the count and the rows from one state
+    snapshot.__enter__()
     total, rows = personal_rows(database, default_framework(database), opts)
     if out is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -877,6 +881,7 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
         raise
     finally:
         progress.close()
+        snapshot.__exit__(None, None, None)
     click.echo(f"{out}: {n} rows of personal data (readable by you only)")
 
 

@@ -22,6 +22,7 @@ from dsat.domain.report import ALL, TARGETS, ShareRow, suppress
 from dsat.domain.text import strip_diacritics
 from dsat.store import catalogue, chain
 from dsat.store import report as store
+from dsat.store.db import read_snapshot
 
 BY_CHOICES = ("province", "unit", "position", "area", "competency")
 PERIOD_CHOICES = tuple(store.PERIODS)
@@ -100,6 +101,12 @@ def _round(v: float | None) -> float | None:
 
 
 def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> ShareReport:
+    """The report, read from one snapshot of the database while candidates keep writing."""
+    with read_snapshot(db):
+        return _share(db, fw, opts)
+
+
+def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> ShareReport:
     unknown = [b for b in opts.by if b not in BY_CHOICES]
     if unknown:
         raise ValueError(f"unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}")
