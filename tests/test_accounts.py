@@ -65,3 +65,37 @@ def test_bad_account_data_is_refused_with_a_clear_message(db, clock):
     assert twice.value.message("vi") == "Tài khoản 'lan' đã có (dùng `dsat staff passwd`)."
     set_password(db, "lan", "a new long password", clock)
     assert sign_in(db, "lan", "a new long password", clock, delay=0).role == "trainer"
+
+
+def test_once_accounts_exist_staff_commands_need_the_right_role(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from dsat.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    banks = str(Path(__file__).resolve().parents[1] / "question_banks")
+    run = CliRunner().invoke
+    # a fresh installation has no account: the first administrator needs no sign-in
+    first = run(main, ["staff", "add", "lan", "--role", "admin", "--new-password-stdin",
+                       "--db", "t.db"], input="correct horse battery\n")  # fmt: skip
+    assert first.exit_code == 0, first.output
+    second = run(main, ["staff", "add", "minh", "--role", "trainer", "--new-password-stdin",
+                        "--db", "t.db"], input="another long secret\n")  # fmt: skip
+    assert second.exit_code == 1 and "needs an account with the admin role" in second.output
+    added = run(main, ["staff", "add", "minh", "--role", "trainer", "--as", "lan",
+                       "--password-stdin", "--new-password-stdin", "--db", "t.db"],
+                input="correct horse battery\nanother long secret\n")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    no_sign_in = run(main, ["bank", "import", banks, "--db", "t.db"])
+    assert no_sign_in.exit_code == 1 and "trainer role: give --as NAME" in no_sign_in.output
+    trainer = run(main, ["bank", "import", banks, "--db", "t.db", "--as", "minh",
+                         "--password-stdin"], input="another long secret\n")  # fmt: skip
+    assert trainer.exit_code == 0, trainer.output
+    report = run(main, ["report", "share", "--db", "t.db", "--as", "minh", "--password-stdin"],
+                 input="another long secret\n")  # fmt: skip
+    assert report.exit_code == 1 and "This needs the admin role." in report.output
+    admin = run(main, ["report", "share", "--db", "t.db", "--as", "lan", "--password-stdin"],
+                input="correct horse battery\n")  # fmt: skip
+    assert admin.exit_code == 0, admin.output

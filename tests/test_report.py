@@ -275,10 +275,14 @@ def test_opening_a_hidden_group_cannot_reveal_it(region, fw):
 def test_personal_export_only_for_an_admin_and_to_a_private_file(region, db_path, tmp_path):
     from dsat.services.accounts import add_account
 
+    base = ["report", "share", "--by", "competency", "--personal", "--db", str(db_path)]
+    no_accounts = CliRunner().invoke(main, [*base, "--format", "csv"])
+    assert no_accounts.exit_code == 1 and "--personal needs an administrator" in no_accounts.output
     add_account(region, "lan", "admin", "correct horse battery")
     add_account(region, "minh", "trainer", "another long secret")
-    base = ["report", "share", "--by", "competency", "--personal", "--db", str(db_path)]
-    refused = CliRunner().invoke(main, base)
+    refused = CliRunner().invoke(
+        main, [*base, "--as", "lan", "--password-stdin"], input="correct horse battery\n"
+    )
     assert refused.exit_code == 1 and "--personal writes a file" in refused.output
     target = tmp_path / "people.csv"
     args = [*base, "--format", "csv", "--out", str(target), "--password-stdin"]

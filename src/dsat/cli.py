@@ -6,6 +6,7 @@ Heavy imports (Textual, the bank readers) happen inside the commands that need t
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -28,6 +29,41 @@ def _open_db(db: Path | None, *, create: bool = True) -> Any:
     from dsat.store.db import connect
 
     return connect(load_settings(db=db).db, create=create)
+
+
+def _needs(role: str) -> Any:
+    """Commands for trainers or administrators: once staff accounts exist, `--as NAME` and
+    the password are required (an administrator may do what a trainer may). A database
+    with no account yet is a single-user installation: the command runs."""
+
+    def decorate(f: Any) -> Any:
+        @functools.wraps(f)
+        def wrapper(*args: Any, as_user: str | None, password_stdin: bool, **kw: Any) -> Any:
+            ctx = click.get_current_context()
+            ctx.meta["account"] = _check_role(kw.get("db"), role, as_user, password_stdin)
+            return f(*args, **kw)
+
+        wrapper = click.option(
+            "--password-stdin", is_flag=True, help="Read the password from standard input."
+        )(wrapper)
+        return click.option(
+            "--as", "as_user", default=None, help=f"Your account ({role} role or above)."
+        )(wrapper)
+
+    return decorate
+
+
+def _check_role(db: Path | None, role: str, as_user: str | None, password_stdin: bool) -> Any:
+    from dsat.settings import load_settings
+
+    path = load_settings(db=db).db
+    if not path.exists() and not as_user:
+        return None
+    database = _open_db(path)
+    accounts = database.conn.execute("SELECT COUNT(*) FROM accounts WHERE active = 1")
+    if accounts.fetchone()[0] == 0 and not as_user:
+        return None
+    return _sign_in_as(database, as_user, role, password_stdin)
 
 
 class _Group(click.Group):
@@ -260,6 +296,7 @@ def bank_lint(paths: tuple[Path, ...], strict: bool, **kw: Any) -> None:
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @click.option("--by", "imported_by", default=None, help="Who imports (default: OS user).")
 @_import_options
+@_needs("trainer")
 def bank_import(
     paths: tuple[Path, ...], db: Path | None, imported_by: str | None, **kw: Any
 ) -> None:
@@ -313,6 +350,7 @@ OUT_FORMATS = click.Choice(["yaml", "gift", "qti", "xlsx", "csv"])
 @click.option("--only", "only", multiple=True, help="Only this competency or area id (repeatable).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @lambda f: _import_options(f, "--from")
+@_needs("trainer")
 def bank_export(
     paths: tuple[Path, ...],
     out_fmt: str,
@@ -487,6 +525,7 @@ def results() -> None:
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--candidate", default=None, help="Only this employee id.")
+@_needs("admin")
 def results_list(db: Path | None, as_json: bool, candidate: str | None) -> None:
     """List attempts with their status, score and level per competency.
 
@@ -512,6 +551,7 @@ def results_list(db: Path | None, as_json: bool, candidate: str | None) -> None:
 @results.command("import-responses")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def results_import_responses(path: Path, db: Path | None) -> None:
     """Score answers gathered outside the app (paper sheets, another system).
 
@@ -555,6 +595,7 @@ def staff() -> None:
     is_flag=True,
     help="The file is the whole register: mark everyone not in it as inactive.",
 )
+@_needs("admin")
 def staff_import(path: Path, db: Path | None, replace: bool) -> None:
     """Load the staff register from CSV or XLSX: all rows, or nothing on any problem.
 
@@ -585,9 +626,13 @@ def _new_password(password_stdin: bool) -> str:
 @staff.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["trainer", "admin"]), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--new-password-stdin", "password_new", is_flag=True,
+    help="Read the new password from standard input (after yours, with --password-stdin).",
+)  # fmt: skip
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
-def staff_add(username: str, role: str, password_stdin: bool, db: Path | None) -> None:
+@_needs("admin")
+def staff_add(username: str, role: str, password_new: bool, db: Path | None) -> None:
     """Create a trainer or administrator account (the password is asked twice).
 
     Passwords are stored as argon2id hashes (m=19456 KiB, t=2, p=1).
@@ -598,15 +643,19 @@ def staff_add(username: str, role: str, password_stdin: bool, db: Path | None) -
     """
     from dsat.services.accounts import add_account
 
-    account = add_account(_open_db(db), username, role, _new_password(password_stdin))
+    account = add_account(_open_db(db), username, role, _new_password(password_new))
     click.echo(f"account {account.username} ({account.role}) created")
 
 
 @staff.command("passwd")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--new-password-stdin", "password_new", is_flag=True,
+    help="Read the new password from standard input (after yours, with --password-stdin).",
+)  # fmt: skip
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
-def staff_passwd(username: str, password_stdin: bool, db: Path | None) -> None:
+@_needs("admin")
+def staff_passwd(username: str, password_new: bool, db: Path | None) -> None:
     """Set a new password for an account.
 
     \b
@@ -615,7 +664,7 @@ def staff_passwd(username: str, password_stdin: bool, db: Path | None) -> None:
     """
     from dsat.services.accounts import set_password
 
-    set_password(_open_db(db), username, _new_password(password_stdin))
+    set_password(_open_db(db), username, _new_password(password_new))
     click.echo(f"password of {username} changed")
 
 
@@ -640,6 +689,7 @@ def _sign_in_as(database: Any, username: str | None, role: str, password_stdin: 
 @click.option("--seed", type=int, default=1, help="Same seed, same data.")
 @click.option("--years", default="2025,2026", help="Years in which people sit the full assessment.")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def simulate(candidates: int, seed: int, years: str, db: Path | None) -> None:
     """Create a simulated workforce that sits the real bank, for demonstrations.
 
@@ -718,8 +768,6 @@ def _csv_list(value: str | None) -> list[str]:
 @click.option("--province", default=None, help="Only people of this province.")
 @click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
 @click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
-@click.option("--as", "as_user", default=None, help="Admin account (for --personal).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option(
     "--personal",
     is_flag=True,
@@ -740,6 +788,7 @@ def _csv_list(value: str | None) -> list[str]:
     help="Output file (default results/exports/share-<time>.<ext>).",
 )
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def report_share(
     by: str,
     period: str,
@@ -752,8 +801,6 @@ def report_share(
     province: str | None,
     unit: str | None,
     no_simulated: bool,
-    as_user: str | None,
-    password_stdin: bool,
     personal: bool,
     fmt: str,
     out: Path | None,
@@ -795,7 +842,12 @@ def report_share(
     if personal:
         if fmt not in ("csv", "xlsx"):
             _fail("--personal writes a file: give --format csv or --format xlsx")
-        account = _sign_in_as(database, as_user, "admin", password_stdin)
+        account = click.get_current_context().meta.get("account")
+        if account is None:
+            _fail(
+                "--personal needs an administrator: create an account with "
+                "`dsat staff add NAME --role admin`, then give --as NAME"
+            )
         _personal_export(database, opts, fmt, out)
         from dsat.store import chain
 
@@ -825,6 +877,7 @@ def report_share(
 @click.option("--min-group", type=click.IntRange(1, 1000), default=5, show_default=True,
               help="Groups with fewer people are hidden.")  # fmt: skip
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     """Open the dashboard: the share reaching proficiency by province, then by unit.
 
@@ -930,6 +983,7 @@ def audit() -> None:
 @audit.command("verify")
 @click.option("--head", default=None, help="The chain head printed on an earlier export.")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def audit_verify(head: str | None, db: Path | None) -> None:
     """Check every stored result against its HMAC chain link.
 
@@ -975,6 +1029,7 @@ def db_group() -> None:
 @db_group.command("backup")
 @click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
 def db_backup(target: Path, db: Path | None) -> None:
     """Copy the database while it is in use: one consistent snapshot (SQLite backup API).
 
