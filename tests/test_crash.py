@@ -135,3 +135,64 @@ def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
     after = _answered(db)
     assert after[:confirmed] == saved
     assert after[confirmed][0] == confirmed
+
+
+def _sign_in_and_open(term: Terminal) -> None:
+    term.wait_for("Employee ID")
+    for value in ("CB042", "Le Thi C", "UBND tinh Lao Cai"):
+        term.send(value)
+        time.sleep(0.2)
+        term.send("\r")
+        time.sleep(0.2)
+    term.wait_for("Choose what to be assessed on")
+    for _ in range(_downs_to("competency:4.1")):
+        term.proc.send("\x1b[B")
+        time.sleep(0.05)
+    term.send("\r")
+    term.wait_for("Item 1/9")
+
+
+ITEM = re.compile(r"Item (\d)/9")
+
+
+@pytest.mark.parametrize("run", range(20))
+def test_sigkill_at_a_random_moment(tmp_path: Path, run: int):
+    """Keys keep coming and the process is killed at a moment chosen at random: whatever
+    the screen had shown as saved is in the database, which is intact and resumes."""
+    import random
+
+    rng = random.Random(run)
+    db = tmp_path / "crash.db"
+    term = Terminal(db, tmp_path)
+    _sign_in_and_open(term)
+    deadline = time.monotonic() + rng.uniform(0.1, 2.5)
+    shown = 1  # the highest item number the screen has drawn
+    screen = ""
+    keys = "".join(KEYS)
+    i = 0
+    while time.monotonic() < deadline:  # keys as fast as a quick typist, then watch
+        if i < len(keys):
+            term.proc.send(keys[i])
+            i += 1
+        with contextlib.suppress(pexpect.TIMEOUT):
+            screen += ANSI.sub("", term.proc.read_nonblocking(65536, timeout=0.03))
+        shown = max([shown, *(int(n) for n in ITEM.findall(screen))])
+        screen = screen[-200:]
+    term.kill()
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        [(status, position)] = conn.execute("SELECT status, position FROM attempts").fetchall()
+    answered = [p for p, _ in _answered(db)]
+    assert status == "in_progress"
+    assert len(answered) >= shown - 1  # every item the screen moved past was saved first
+    assert answered == list(range(len(answered)))  # in order, none missing
+
+    again = Terminal(db, tmp_path)
+    again.wait_for("Employee ID")
+    again.send("\r")
+    again.wait_for("Unfinished test")
+    again.wait_for(f"{len(answered)}/9 answered")
+    again.send("\r")
+    again.wait_for(f"Item {position + 1}/9")
+    again.kill()
