@@ -174,3 +174,35 @@ def test_a_competency_without_items_is_a_clear_error(tmp_path, fw, clock):
     with pytest.raises(ServiceError) as err:
         service.start("CB001", "competency", "1.1", "vi")  # in the framework, no items
     assert err.value.code == "error.no_items"
+
+
+def test_grace_period_allows_submitting_but_not_changing(db, fw, clock):
+    from dsat.services.assessment import AssessmentService
+
+    graceful = AssessmentService(db, fw, clock, grace_seconds=120)
+    graceful.identify("CB001", "Nguyen Van A", "So Noi vu")
+    state = graceful.start("CB001", "competency", "4.1", "vi", seed=7)
+    graceful.answer(
+        state.attempt.id, 0, graceful.state(state.attempt.id, "vi").slots[0].item.choices[0].value
+    )
+    clock.advance(state.remaining_seconds + 30)  # 30 s into the grace period
+    with pytest.raises(ServiceError) as err:  # even when the service is called directly
+        graceful.answer(state.attempt.id, 1, "a")
+    assert err.value.code == "error.time_up"
+    assert graceful.expire_overdue() == []  # not yet: the grace period is still running
+    assert graceful.grace_left(state.attempt) == 90
+    graceful.submit(state.attempt.id)
+    view = graceful.result(state.attempt.id, "en")
+    assert view.attempt.status == "submitted" and view.attempt.submitted_at == clock()
+
+
+def test_after_the_grace_period_the_attempt_expires(db, fw, clock):
+    from dsat.services.assessment import AssessmentService
+
+    graceful = AssessmentService(db, fw, clock, grace_seconds=120)
+    graceful.identify("CB001", "Nguyen Van A", "So Noi vu")
+    state = graceful.start("CB001", "competency", "4.1", "vi", seed=7)
+    clock.advance(state.remaining_seconds + 121)
+    assert graceful.expire_overdue() == [state.attempt.id]
+    view = graceful.result(state.attempt.id, "en")
+    assert view.attempt.status == "expired" and view.attempt.submitted_at == state.attempt.deadline

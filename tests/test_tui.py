@@ -214,3 +214,35 @@ async def test_keys_typed_faster_than_the_screen_changes_land_on_the_right_items
         [attempt_id],
     ).fetchall()
     assert rows == [(0, "2"), (1, json.dumps(second.choices[1].value))]
+
+
+async def test_grace_period_offers_to_submit_and_refuses_changes(db, fw, clock):
+    from dsat.tui.app import DsatApp
+
+    app = DsatApp(db, fw, lang="en", seed=7, clock=clock, grace_seconds=120)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_item(pilot)
+        attempt_id = app.screen.state.attempt.id
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        clock.advance(app.screen.state.remaining_seconds)
+        await pilot.pause(1.2)
+        assert isinstance(app.screen, Confirm)
+        assert "can no longer be changed" in app.screen.body
+        await pilot.press("escape")  # look at the answers first
+        await pilot.pause()
+        await pilot.press("1", "enter")  # a change is refused, and said so
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert "answers can no longer be changed" in app.screen.notice
+        clock.advance(30)
+        await pilot.press("r")  # the review, then submit from there, as the notice says
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, ResultScreen) and not app.screen.expired
+    row = db.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    assert row == ("submitted",)

@@ -132,7 +132,7 @@ def take(lang: str | None, db: Path | None, seed: int | None) -> None:
     database = _open_db(settings.db)  # before the app: a bad --db is a one-line error
     from dsat.tui.app import DsatApp
 
-    app = DsatApp(database, lang=settings.lang, seed=seed)
+    app = DsatApp(database, lang=settings.lang, seed=seed, grace_seconds=settings.grace_seconds)
     app.run()
     if app.return_code:
         sys.exit(app.return_code)

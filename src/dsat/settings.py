@@ -1,4 +1,5 @@
-"""Typed settings; each can be overridden from the environment (DSAT_DB, DSAT_LANG).
+"""Typed settings; each can be overridden from the environment (DSAT_DB, DSAT_LANG,
+DSAT_GRACE_SECONDS).
 
 Settings are read before the app's first frame, so this module imports no pydantic: on the
 machines measured, importing pydantic alone took about 170 ms, most of the difference
@@ -25,13 +26,14 @@ class SettingsError(ValueError):
 class Settings:
     db: Path = Path("results") / "dsat.db"
     lang: Literal["vi", "en"] = "vi"
+    grace_seconds: int = 0  # after the time limit: may submit, may not change answers
 
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then DSAT_* environment variables, then non-None command-line values."""
     values: dict[str, object] = {}
     source: dict[str, str] = {}
-    for name in ("db", "lang"):
+    for name in ("db", "lang", "grace_seconds"):
         env = os.environ.get(ENV_PREFIX + name.upper())
         if env:
             values[name], source[name] = env, ENV_PREFIX + name.upper()
@@ -44,4 +46,10 @@ def load_settings(**overrides: object) -> Settings:
     db = values.get("db", Settings.db)
     if not str(db).strip():
         raise SettingsError(f"{source['db']}: must be a file path")
-    return Settings(db=Path(str(db)), lang=cast(Literal["vi", "en"], lang))
+    raw_grace = str(values.get("grace_seconds", Settings.grace_seconds)).strip()
+    if not raw_grace.isdigit() or int(raw_grace) > 3600:
+        where = source.get("grace_seconds", "grace_seconds")
+        raise SettingsError(f"{where}: must be a whole number of seconds, 0 to 3600")
+    return Settings(
+        db=Path(str(db)), lang=cast(Literal["vi", "en"], lang), grace_seconds=int(raw_grace)
+    )

@@ -163,4 +163,15 @@ MESSAGES: dict[str, str] = {
     "error.account_exists": "The account '{username}' exists already (use `dsat staff passwd`).",
     "error.no_account": "There is no account '{username}'.",
     "error.forbidden": "This needs the {role} role.",
+    # grace period
+    "grace.title": "Time is up",
+    "grace.body": (
+        "Your saved answers can still be submitted for {seconds} "
+        "seconds; answers can no longer be changed."
+    ),
+    "grace.submit": "Submit now",
+    "grace.wait": "Look at my answers",
+    "grace.no_changes": (
+        "Time is up: answers can no longer be changed. Press s in the review to submit."
+    ),
 }

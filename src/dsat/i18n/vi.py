@@ -164,4 +164,14 @@ MESSAGES: dict[str, str] = {
     "error.account_exists": "Tài khoản '{username}' đã có (dùng `dsat staff passwd`).",
     "error.no_account": "Không có tài khoản '{username}'.",
     "error.forbidden": "Việc này cần vai trò {role}.",
+    # grace period
+    "grace.title": "Đã hết giờ",
+    "grace.body": (
+        "Bạn vẫn có thể nộp các câu đã lưu trong {seconds} giây; không thể sửa câu trả lời nữa."
+    ),
+    "grace.submit": "Nộp bài ngay",
+    "grace.wait": "Xem lại bài",
+    "grace.no_changes": (
+        "Đã hết giờ: không thể sửa câu trả lời. Bấm s ở màn hình xem lại để nộp bài."
+    ),
 }

@@ -99,9 +99,16 @@ class AssessmentService:
     """The one place where a test is run; the TUI and CLI only call it."""
 
     def __init__(
-        self, db: sqlite_utils.Database, framework: Framework, clock: Clock = system_clock
+        self,
+        db: sqlite_utils.Database,
+        framework: Framework,
+        clock: Clock = system_clock,
+        grace_seconds: int = 0,
     ):
+        """`grace_seconds`: after the time limit, a candidate may still submit (as in
+        Moodle's grace period) but no longer change answers."""
         self.db, self.fw, self.clock = db, framework, clock
+        self.grace = timedelta(seconds=grace_seconds)
         self._items: dict[tuple[str, int], Any] = {}
 
     # --- candidates --------------------------------------------------------------------
@@ -212,6 +219,10 @@ class AssessmentService:
     def remaining(self, attempt: Attempt) -> int:
         return max(0, int((attempt.deadline - self.clock()).total_seconds()))
 
+    def grace_left(self, attempt: Attempt) -> int:
+        """Seconds in which a timed-out attempt may still be submitted (0: none)."""
+        return max(0, int((attempt.deadline + self.grace - self.clock()).total_seconds()))
+
     def state(self, attempt_id: str, lang: Lang) -> AttemptState:
         attempt = self._attempt(attempt_id)
         slots = [
@@ -293,12 +304,13 @@ class AssessmentService:
                 )
             comps = list(dict.fromkeys(r.competency_id for r in rows))
             results = competency_results(self.fw, scored, comps)
-            late = expired or self.clock() >= attempt.deadline
+            now = self.clock()
+            late = expired or now >= attempt.deadline + self.grace
             store.finish(
                 self.db,
                 attempt_id,
                 "expired" if late else "submitted",
-                min(self.clock(), attempt.deadline) if late else self.clock(),
+                min(now, attempt.deadline) if late else now,
                 scores,
                 results,
             )
@@ -306,7 +318,7 @@ class AssessmentService:
 
     def expire_overdue(self) -> list[str]:
         """Submit, with what was answered, every attempt whose deadline has passed."""
-        ids = store.overdue(self.db, self.clock())
+        ids = store.overdue(self.db, self.clock() - self.grace)
         for attempt_id in ids:
             self.submit(attempt_id, expired=True)
         return ids

@@ -41,11 +41,13 @@ class DsatApp(App[None]):
         lang: str = "vi",
         seed: int | None = None,
         clock: Clock = system_clock,
+        grace_seconds: int = 0,
     ):
         """`framework` None: the one in the database (the shipped bank is imported on a
         database that has no items yet)."""
         super().__init__()
         self.db, self.lang, self.seed, self.clock = db, lang, seed, clock
+        self.grace_seconds = grace_seconds
         self.fw: Framework | None = framework
         self.service: AssessmentService | None = None
         self.candidate: Candidate | None = None
@@ -71,7 +73,7 @@ class DsatApp(App[None]):
         if self.fw is None:
             self.exit(return_code=1, message="error: no competency framework in the database")
             return
-        self.service = AssessmentService(self.db, self.fw, self.clock)
+        self.service = AssessmentService(self.db, self.fw, self.clock, self.grace_seconds)
         for screen in self.screen_stack:
             if isinstance(screen, IdentifyScreen):
                 screen.ready(self.service, self.service.last_candidate())

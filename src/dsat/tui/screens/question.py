@@ -69,6 +69,7 @@ class QuestionScreen(DsatScreen[None]):
         self.pending: dict[int, Any] = {}
         self.notice = ""
         self.closing = False
+        self.grace_offered = False
 
     # --- layout ----------------------------------------------------------------------------
     @property
@@ -182,9 +183,23 @@ class QuestionScreen(DsatScreen[None]):
         if self.closing:
             return
         if self.service.remaining(self.state.attempt) <= 0:
-            self._finish(expired=True)
+            if self.service.grace_left(self.state.attempt) <= 0:
+                self._finish(expired=True)
+            elif not self.grace_offered:
+                self.grace_offered = True
+                self._offer_grace()
             return
         self.query_one("#progress", Static).update(self._header())
+
+    def _offer_grace(self) -> None:
+        """Time is up, but the attempt may still be submitted for a short while."""
+        body = self.t("grace.body", seconds=self.service.grace_left(self.state.attempt))
+
+        def chosen(submit: bool | None) -> None:
+            if submit and not self.closing:
+                self._finish(expired=False)
+
+        self.app.push_screen(Confirm("grace.title", body, "grace.submit", "grace.wait"), chosen)
 
     def _finish(self, expired: bool) -> None:
         self.closing = True
@@ -211,7 +226,9 @@ class QuestionScreen(DsatScreen[None]):
         try:
             saved = self.service.answer(self.state.attempt.id, self.index, value)
         except ServiceError as exc:
-            if exc.code in ("error.time_up", "error.closed"):
+            if exc.code == "error.time_up" and self.service.grace_left(self.state.attempt):
+                self._error(self.t("grace.no_changes"))
+            elif exc.code in ("error.time_up", "error.closed"):
                 self._finish(expired=exc.code == "error.time_up")
             else:
                 self._error(exc.message(self.app.lang))
