@@ -41,6 +41,9 @@ COMMANDS = [
     ["audit", "verify"],
     ["db"],
     ["db", "backup"],
+    ["sitting"],
+    ["sitting", "open"],
+    ["sitting", "close"],
 ]
 
 

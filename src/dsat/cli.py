@@ -1043,3 +1043,59 @@ def db_backup(target: Path, db: Path | None) -> None:
 
     n = backup(_open_db(db, create=False), target)
     click.echo(f"{target}: backup done ({n} pages)")
+
+
+@main.group()
+def sitting() -> None:
+    """Testing sessions with one-time codes for candidates.
+
+    \b
+    Example:
+        dsat sitting open --unit "Sở Y tế" --codes 30
+    """
+
+
+@sitting.command("open")
+@click.option("--unit", required=True, help="The unit sitting the test.")
+@click.option("--codes", type=click.IntRange(1, 5000), required=True, help="How many codes.")
+@click.option("--hours", type=click.FloatRange(0.1, 72), default=4, show_default=True,
+              help="The sitting closes by itself after this long.")  # fmt: skip
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def sitting_open(unit: str, codes: int, hours: float, db: Path | None) -> None:
+    """Open a sitting and print its one-time codes, one per candidate.
+
+    While any sitting is open, the sign-in screen also asks for a code. A code is bound
+    to the first employee who uses it and works until the sitting closes.
+
+    \b
+    Example:
+        dsat sitting open --unit "UBND tỉnh Lào Cai/Sở Nội vụ" --codes 25 --hours 3
+    """
+    import getpass
+
+    from dsat.services.sittings import open_sitting
+
+    account = click.get_current_context().meta.get("account")
+    by = account.username if account else getpass.getuser()
+    s = open_sitting(_open_db(db), unit, codes, hours, by)
+    click.echo(f"sitting {s.id} for {s.unit}, open until {s.closes_at} (UTC)")
+    for code in s.codes:
+        click.echo(code)
+
+
+@sitting.command("close")
+@click.argument("sitting_id", type=int)
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def sitting_close(sitting_id: int, db: Path | None) -> None:
+    """Close a sitting: its unused codes stop working.
+
+    \b
+    Example:
+        dsat sitting close 3
+    """
+    from dsat.services.sittings import close_sitting
+
+    close_sitting(_open_db(db), sitting_id)
+    click.echo(f"sitting {sitting_id} closed")

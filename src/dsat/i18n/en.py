@@ -174,4 +174,11 @@ MESSAGES: dict[str, str] = {
     "grace.no_changes": (
         "Time is up: answers can no longer be changed. Press s in the review to submit."
     ),
+    # sittings
+    "identify.code": "Session code (given in the room)",
+    "error.code": (
+        "The session code is wrong, closed or already used, or there were too many attempts."
+    ),
+    "error.codes_count": "Give between 1 and 5000 codes.",
+    "error.no_sitting": "There is no open sitting {id}.",
 }

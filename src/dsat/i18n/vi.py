@@ -174,4 +174,9 @@ MESSAGES: dict[str, str] = {
     "grace.no_changes": (
         "Đã hết giờ: không thể sửa câu trả lời. Bấm s ở màn hình xem lại để nộp bài."
     ),
+    # sittings
+    "identify.code": "Mã phiên thi (phát tại phòng thi)",
+    "error.code": "Mã phiên thi sai, đã đóng hoặc đã dùng, hoặc đã thử quá nhiều lần.",
+    "error.codes_count": "Số mã phải từ 1 đến 5000.",
+    "error.no_sitting": "Không có phiên thi {id} đang mở.",
 }

@@ -112,7 +112,17 @@ class AssessmentService:
         self._items: dict[tuple[str, int], Any] = {}
 
     # --- candidates --------------------------------------------------------------------
-    def identify(self, employee_id: str, full_name: str, unit: str) -> Candidate:
+    code_fail_delay = 1.0  # seconds; the same for every kind of wrong code
+
+    def codes_required(self) -> bool:
+        """While a sitting is open, candidates also give a one-time session code."""
+        from dsat.services.sittings import codes_required
+
+        return codes_required(self.db, self.clock())
+
+    def identify(
+        self, employee_id: str, full_name: str, unit: str, code: str | None = None
+    ) -> Candidate:
         employee_id, full_name, unit = (
             employee_id.strip(),
             " ".join(full_name.split()),
@@ -124,6 +134,10 @@ class AssessmentService:
             raise ServiceError("error.full_name")
         if not unit:
             raise ServiceError("error.unit")
+        if self.codes_required():
+            from dsat.services.sittings import use_code
+
+            use_code(self.db, employee_id, code or "", self.clock(), self.code_fail_delay)
         cand = Candidate(employee_id=employee_id, full_name=full_name[:120], unit=unit[:200])
         with transaction(self.db):
             candidates.upsert_candidate(self.db, cand, now_iso(self.clock()))

@@ -131,6 +131,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        5,
+        """
+        CREATE TABLE sittings (
+            id INTEGER PRIMARY KEY, unit TEXT NOT NULL, opened_at TEXT NOT NULL,
+            closes_at TEXT NOT NULL, closed_at TEXT, opened_by TEXT NOT NULL
+        );
+        CREATE TABLE sitting_codes (
+            code TEXT PRIMARY KEY, sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+            employee_id TEXT, used_at TEXT
+        )
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

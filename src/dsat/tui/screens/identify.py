@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from dsat.services.assessment import AssessmentService
 
 FIELDS = ("employee_id", "full_name", "unit")
+CODE = "code"
 
 
 class IdentifyScreen(DsatScreen[None]):
@@ -35,6 +36,7 @@ class IdentifyScreen(DsatScreen[None]):
         self.service: AssessmentService | None = None
         self.values = dict.fromkeys(FIELDS, "")
         self.error = ""
+        self.need_code = False
 
     def ready(self, service: AssessmentService, last: Candidate | None) -> None:
         """The core is loaded: fill in the last candidate unless the fields were typed in."""
@@ -44,15 +46,28 @@ class IdentifyScreen(DsatScreen[None]):
                 self.values[field] = getattr(last, field)
                 self.query_one(f"#{field}", Input).value = self.values[field]
             self._focus_first_empty()
+        if service.codes_required() and not self.need_code:
+            self.need_code = True
+            self.values[CODE] = ""
+            self.call_after_refresh(self._show_code)
+
+    async def _show_code(self) -> None:
+        await self.recompose()
+        self._focus_first_empty()
+
+    def _fields(self) -> tuple[str, ...]:
+        return (*FIELDS, CODE) if self.need_code else FIELDS
 
     def compose(self) -> ComposeResult:
         self.composed_lang = self.app.lang
         with Vertical(id="form", classes="card"):
             yield Static(self.t("identify.title"), classes="title")
             yield Static(self.t("identify.intro"), classes="muted")
-            for field in FIELDS:
+            for field in self._fields():
                 yield Label(self.t(f"identify.{field}"))
-                yield Input(value=self.values[field], id=field, max_length=200)
+                yield Input(
+                    value=self.values[field], id=field, max_length=200, password=field == CODE
+                )
             yield Static(self.error, id="error", classes="error", markup=False)
             yield Button(self.t("identify.continue"), id="continue", variant="primary")
         yield KeyBar(
@@ -67,7 +82,7 @@ class IdentifyScreen(DsatScreen[None]):
         self._focus_first_empty()
 
     def _focus_first_empty(self) -> None:
-        empty = next((f for f in FIELDS if not self.values[f]), "employee_id")
+        empty = next((f for f in self._fields() if not self.values[f]), "employee_id")
         self.query_one(f"#{empty}", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -76,7 +91,7 @@ class IdentifyScreen(DsatScreen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        blank = next((f for f in FIELDS if not self.values[f].strip()), None)
+        blank = next((f for f in self._fields() if not self.values[f].strip()), None)
         if blank is None:
             self._submit()
         else:
@@ -89,7 +104,7 @@ class IdentifyScreen(DsatScreen[None]):
         if self.service is None:  # still loading; keys wait in the queue, so rarely seen
             return
         try:
-            cand = self.service.identify(**self.values)
+            cand = self.service.identify(**{f: self.values[f] for f in self._fields()})
         except ServiceError as exc:
             self.error = exc.message(self.app.lang)
             self.query_one("#error", Static).update(self.error)
