@@ -1099,3 +1099,50 @@ def sitting_close(sitting_id: int, db: Path | None) -> None:
 
     close_sitting(_open_db(db), sitting_id)
     click.echo(f"sitting {sitting_id} closed")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--public-url", default=None, help="The address browsers use, if not host:port.")
+@click.option("--allow-origin", multiple=True, help="Another page origin allowed to connect.")
+@click.option("--lang", type=LANG, default=None, help="Language of the app (default vi).")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@click.option("--seed", type=int, default=None, hidden=True)
+def serve(
+    host: str,
+    port: int,
+    public_url: str | None,
+    allow_origin: tuple[str, ...],
+    lang: str | None,
+    db: Path | None,
+    seed: int | None,
+) -> None:
+    """Serve the test-taking app to browsers (one app process per browser session).
+
+    Binds to 127.0.0.1 unless --host says otherwise; websockets from other pages than the
+    one served are refused; the sign-in screen gates everything, as in the terminal.
+    Works with no internet connection.
+
+    \b
+    Example:
+        dsat serve --host 0.0.0.0 --port 8000 --public-url http://10.0.0.5:8000
+    """
+    from dsat.settings import load_settings
+    from dsat.web import LOOPBACK, DsatServer, app_command
+
+    settings = load_settings(db=db, lang=lang)
+    database = _open_db(settings.db)  # a bad --db is one line here, not in every browser
+    from dsat.services.banks import ensure_bank
+
+    ensure_bank(database)
+    database.close()
+    if host not in LOOPBACK:
+        click.echo(
+            f"note: listening on {host}: anyone who can reach it can open the sign-in screen",
+            err=True,
+        )
+    command = app_command(settings.db, settings.lang, settings.grace_seconds, seed)
+    server = DsatServer(command, host, port, public_url, allow_origin)
+    click.echo(f"serving dsat on {server.public_url} (Ctrl+C to stop)")
+    server.serve()
