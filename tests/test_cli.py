@@ -44,6 +44,7 @@ COMMANDS = [
     ["sitting"],
     ["sitting", "open"],
     ["sitting", "close"],
+    ["sitting", "unlock"],
     ["serve"],
 ]
 

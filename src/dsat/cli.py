@@ -1146,3 +1146,23 @@ def serve(
     server = DsatServer(command, host, port, public_url, allow_origin)
     click.echo(f"serving dsat on {server.public_url} (Ctrl+C to stop)")
     server.serve()
+
+
+@sitting.command("unlock")
+@click.argument("employee_id")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def sitting_unlock(employee_id: str, db: Path | None) -> None:
+    """Let a candidate continue their test in another window or browser.
+
+    A test is shown in one session at a time; when the first one is really gone (a
+    broken computer), this frees it.
+
+    \b
+    Example:
+        dsat sitting unlock CB042
+    """
+    from dsat.services.leases import unlock
+
+    n = unlock(_open_db(db, create=False), employee_id)
+    click.echo(f"{employee_id}: {n} open test{'s' if n != 1 else ''} unlocked")

@@ -181,4 +181,10 @@ MESSAGES: dict[str, str] = {
     ),
     "error.codes_count": "Give between 1 and 5000 codes.",
     "error.no_sitting": "There is no open sitting {id}.",
+    # one live session per attempt
+    "error.attempt_busy": (
+        "This test is open in another window or browser. Close it "
+        "there, or ask a trainer to unlock it."
+    ),
+    "resume.saved": "Your last answer was saved at {time}.",
 }

@@ -179,4 +179,10 @@ MESSAGES: dict[str, str] = {
     "error.code": "Mã phiên thi sai, đã đóng hoặc đã dùng, hoặc đã thử quá nhiều lần.",
     "error.codes_count": "Số mã phải từ 1 đến 5000.",
     "error.no_sitting": "Không có phiên thi {id} đang mở.",
+    # one live session per attempt
+    "error.attempt_busy": (
+        "Bài thi này đang mở ở cửa sổ hoặc trình duyệt khác. Hãy "
+        "đóng ở đó, hoặc nhờ cán bộ coi thi mở khóa."
+    ),
+    "resume.saved": "Câu trả lời cuối cùng đã được lưu lúc {time}.",
 }

@@ -213,6 +213,31 @@ class AssessmentService:
             store.create_attempt(self.db, attempt, self.fw.id, entries)
         return self.state(attempt.id, lang)
 
+    # --- one live session per attempt -------------------------------------------------------
+    def claim(self, attempt_id: str, session: str) -> None:
+        from dsat.services import leases
+
+        leases.claim(self.db, attempt_id, session, self.clock())
+
+    def busy(self, attempt_id: str, session: str) -> bool:
+        """True when another live session (window, browser tab) shows this attempt."""
+        from dsat.services import leases
+
+        return leases.busy(self.db, attempt_id, session, self.clock())
+
+    def still_here(self, attempt_id: str, session: str) -> None:
+        from dsat.services import leases
+
+        leases.touch(self.db, attempt_id, session, self.clock())
+
+    def let_go(self, attempt_id: str, session: str) -> None:
+        from dsat.services import leases
+
+        leases.release(self.db, attempt_id, session)
+
+    def last_saved(self, attempt_id: str) -> datetime | None:
+        return store.last_saved(self.db, attempt_id)
+
     def resumable(self, employee_id: str) -> Attempt | None:
         """The candidate's unfinished attempt, after closing any whose time ran out."""
         self.expire_overdue()

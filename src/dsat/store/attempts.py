@@ -138,6 +138,13 @@ def item_at(db: sqlite_utils.Database, attempt_id: str, position: int) -> tuple[
     return (row[0], row[1]) if row else None
 
 
+def last_saved(db: sqlite_utils.Database, attempt_id: str) -> datetime | None:
+    row = db.conn.execute(
+        "SELECT MAX(answered_at) FROM responses WHERE attempt_id = ?", [attempt_id]
+    ).fetchone()
+    return parse_iso(row[0]) if row and row[0] else None
+
+
 def save_answer(
     db: sqlite_utils.Database, attempt_id: str, position: int, answer: Any, now: datetime
 ) -> None:

@@ -144,6 +144,16 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        6,
+        """
+        CREATE TABLE attempt_leases (
+            attempt_id TEXT PRIMARY KEY REFERENCES attempts(id), session TEXT NOT NULL,
+            host TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -6,6 +6,7 @@ service) is loaded right after that first frame, so the candidate sees the app a
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -48,6 +49,8 @@ class DsatApp(App[None]):
         super().__init__()
         self.db, self.lang, self.seed, self.clock = db, lang, seed, clock
         self.grace_seconds = grace_seconds
+        self.session = uuid.uuid4().hex  # this window or browser tab
+        self.leased: str | None = None
         self.fw: Framework | None = framework
         self.service: AssessmentService | None = None
         self.candidate: Candidate | None = None
@@ -94,6 +97,11 @@ class DsatApp(App[None]):
         if pending is None:
             self.show_picker()
             return
+        if self.service.busy(pending.id, self.session):
+            screen = self.screen
+            if isinstance(screen, IdentifyScreen):
+                screen.show_error(t("error.attempt_busy", self.lang))
+            return
         self.push_screen(self._resume_dialog(pending), lambda yes: self._resume(pending, yes))
 
     def _resume_dialog(self, attempt: Attempt) -> Confirm:
@@ -106,6 +114,9 @@ class DsatApp(App[None]):
             total=len(state.slots),
             left=duration(state.remaining_seconds),
         )
+        saved = self.service.last_saved(attempt.id)
+        if saved is not None:  # after a lost connection or a closed window
+            body += " " + t("resume.saved", self.lang, time=date_time(saved))
         return Confirm("resume.title", body, "resume.yes", "resume.no")
 
     def _resume(self, attempt: Attempt, yes: bool | None) -> None:
@@ -129,9 +140,21 @@ class DsatApp(App[None]):
         self._question(state)
 
     def _question(self, state) -> None:  # type: ignore[no-untyped-def]
+        from dsat.services.errors import ServiceError
         from dsat.tui.screens.question import QuestionScreen
 
+        try:
+            self.service.claim(state.attempt.id, self.session)
+        except ServiceError as exc:
+            self.notify(exc.message(self.lang), severity="error")
+            return
+        self.leased = state.attempt.id
         self.switch_screen(QuestionScreen(self.service, self.fw, state))
+
+    def on_unmount(self) -> None:
+        """Closing the window lets go of the attempt at once (a crash: when noticed)."""
+        if self.leased and self.service is not None:
+            self.service.let_go(self.leased, self.session)
 
     def open_attempt(self, attempt_id: str) -> None:
         self._question(self.service.state(attempt_id, self.lang))

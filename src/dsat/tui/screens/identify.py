@@ -85,6 +85,10 @@ class IdentifyScreen(DsatScreen[None]):
         empty = next((f for f in self._fields() if not self.values[f]), "employee_id")
         self.query_one(f"#{empty}", Input).focus()
 
+    def show_error(self, message: str) -> None:
+        self.error = message
+        self.query_one("#error", Static).update(message)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in self.values:
             self.values[event.input.id] = event.value

@@ -70,6 +70,7 @@ class QuestionScreen(DsatScreen[None]):
         self.notice = ""
         self.closing = False
         self.grace_offered = False
+        self.ticks = 0
 
     # --- layout ----------------------------------------------------------------------------
     @property
@@ -182,6 +183,9 @@ class QuestionScreen(DsatScreen[None]):
     def _tick(self) -> None:
         if self.closing:
             return
+        self.ticks += 1
+        if self.ticks % 20 == 0:  # this session still shows the attempt
+            self.service.still_here(self.state.attempt.id, self.app.session)
         if self.service.remaining(self.state.attempt) <= 0:
             if self.service.grace_left(self.state.attempt) <= 0:
                 self._finish(expired=True)
@@ -204,6 +208,7 @@ class QuestionScreen(DsatScreen[None]):
     def _finish(self, expired: bool) -> None:
         self.closing = True
         self.service.submit(self.state.attempt.id, expired=expired)
+        self.service.let_go(self.state.attempt.id, self.app.session)
         self.post_message(self.Finished(self.state.attempt.id, expired))
 
     def _error(self, message: str) -> None:
