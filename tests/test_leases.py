@@ -68,3 +68,30 @@ async def test_the_second_window_says_why_and_the_first_saved_time_shows(db, fw,
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         assert "Your last answer was saved at 22/11/2026 09:00." in app.screen.body
+
+
+async def test_a_read_only_database_is_said_plainly_and_the_form_is_kept(fw, clock, tmp_path):
+    import os
+
+    from dsat.services.banks import import_bank, shipped_bank_dir
+    from dsat.store.db import connect
+    from tests.tui_helpers import type_text
+
+    path = tmp_path / "ro.db"
+    db = connect(path)
+    import_bank(db, [shipped_bank_dir()], imported_by="test")
+    db.close()
+    os.chmod(path, 0o444)  # as root, the file mode alone would not stop writes:
+    ro = connect(path)
+    ro.conn.execute("PRAGMA query_only = ON")  # so SQLite refuses them, as on a read-only disk
+    app = make_app(ro, fw, clock, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for value in ("CB5", "Vo Thi F", "So Tu phap"):
+            await type_text(pilot, value)
+            await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentifyScreen)
+        assert "The database cannot be written" in app.screen.error
+        assert app.screen.values["full_name"] == "Vo Thi F"
+    ro.close()

@@ -187,4 +187,7 @@ MESSAGES: dict[str, str] = {
         "there, or ask a trainer to unlock it."
     ),
     "resume.saved": "Your last answer was saved at {time}.",
+    "error.database": (
+        "The database cannot be written ({detail}): ask the person running the session."
+    ),
 }

@@ -185,4 +185,5 @@ MESSAGES: dict[str, str] = {
         "đóng ở đó, hoặc nhờ cán bộ coi thi mở khóa."
     ),
     "resume.saved": "Câu trả lời cuối cùng đã được lưu lúc {time}.",
+    "error.database": "Không ghi được vào cơ sở dữ liệu ({detail}): hãy báo cán bộ coi thi.",
 }

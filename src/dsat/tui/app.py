@@ -133,10 +133,16 @@ class DsatApp(App[None]):
         self.switch_screen(PickerScreen(entries, self.candidate, self.fw))
 
     def on_picker_screen_picked(self, message: PickerScreen.Picked) -> None:
+        import sqlite3
+
         assert self.candidate is not None
-        state = self.service.start(
-            self.candidate.employee_id, message.kind, message.scope_id, self.lang, self.seed
-        )
+        try:
+            state = self.service.start(
+                self.candidate.employee_id, message.kind, message.scope_id, self.lang, self.seed
+            )
+        except sqlite3.Error as exc:  # a read-only file, a full disk
+            self.notify(t("error.database", self.lang, detail=str(exc)), severity="error")
+            return
         self._question(state)
 
     def _question(self, state) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ through `ready` once they are there.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -110,7 +111,9 @@ class IdentifyScreen(DsatScreen[None]):
         try:
             cand = self.service.identify(**{f: self.values[f] for f in self._fields()})
         except ServiceError as exc:
-            self.error = exc.message(self.app.lang)
-            self.query_one("#error", Static).update(self.error)
+            self.show_error(exc.message(self.app.lang))
+            return
+        except sqlite3.Error as exc:  # a read-only file, a full disk: say so, keep the form
+            self.show_error(self.t("error.database", detail=str(exc)))
             return
         self.post_message(self.Identified(cand))
