@@ -77,3 +77,20 @@ async def test_dashboard_shows_hides_and_drills_down(staffed, fw):
 
 def test_dashboard_snapshot(snap_compare, staffed, fw):
     assert snap_compare(AdminApp(staffed, fw, lang="vi"), terminal_size=SIZE)
+
+
+KEYS = ["enter", "backspace", "escape", "a", "up", "down", "pageup", "pagedown", "f2", "tab"]
+
+
+async def test_random_keys_on_the_dashboard_never_crash(staffed, fw):
+    import random
+
+    rng = random.Random(5)
+    for _ in range(3):
+        app = AdminApp(staffed, fw, lang="vi")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for key in rng.choices(KEYS, k=60):
+                await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.query_one(DataTable).row_count >= 1

@@ -67,7 +67,10 @@ async def test_the_second_window_says_why_and_the_first_saved_time_shows(db, fw,
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        assert "Your last answer was saved at 22/11/2026 09:00." in app.screen.body
+        assert (
+            "Connection lost? Nothing is lost: your last answer was saved at 22/11/2026 09:00."
+            in app.screen.body
+        )
 
 
 async def test_a_read_only_database_is_said_plainly_and_the_form_is_kept(fw, clock, tmp_path):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from dsat.cli import main
@@ -184,3 +186,41 @@ def test_bad_answer_sheets_are_located_and_nothing_is_written(here):
     assert "p.csv:6: answer: 4.1-02: expected true or false (đúng/sai), got 'maybe'" in out
     with sqlite3.connect("t.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM attempts").fetchone() == (0,)
+
+
+GARBAGE = (
+    st.binary(max_size=300)
+    | st.text(max_size=300).map(str.encode)
+    | st.text("abc,;\n\"' 0123456789-/", max_size=300).map(lambda t: (HEADER + t).encode())
+    | st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b)
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=GARBAGE, suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_garbage_registers_and_answer_sheets_give_located_problems_only(
+    tmp_path_factory, fw, data, suffix
+):
+    """Random bytes as a staff register or an answer sheet: a clean located refusal or a
+    valid import, never another exception, never a partial write."""
+    from dsat.banks.errors import BankError
+    from dsat.services.responses import import_responses
+    from dsat.services.staff import import_register
+    from dsat.store.db import connect
+
+    folder = tmp_path_factory.mktemp("garbage")
+    db = connect(folder / "g.db")
+    path = folder / f"file{suffix}"
+    path.write_bytes(data)
+    for reader in (
+        lambda: import_register(db, path),
+        lambda: import_responses(db, fw, path),
+    ):
+        before = db.conn.execute("SELECT COUNT(*) FROM staff").fetchone()[0]
+        try:
+            reader()
+        except BankError as exc:
+            assert exc.issues and all(str(i).startswith(str(path)) for i in exc.issues)
+            after = db.conn.execute("SELECT COUNT(*) FROM staff").fetchone()[0]
+            assert after == before  # nothing half-written
+    db.close()

@@ -186,7 +186,7 @@ MESSAGES: dict[str, str] = {
         "This test is open in another window or browser. Close it "
         "there, or ask a trainer to unlock it."
     ),
-    "resume.saved": "Your last answer was saved at {time}.",
+    "resume.saved": "Connection lost? Nothing is lost: your last answer was saved at {time}.",
     "error.database": (
         "The database cannot be written ({detail}): ask the person running the session."
     ),

@@ -184,6 +184,6 @@ MESSAGES: dict[str, str] = {
         "Bài thi này đang mở ở cửa sổ hoặc trình duyệt khác. Hãy "
         "đóng ở đó, hoặc nhờ cán bộ coi thi mở khóa."
     ),
-    "resume.saved": "Câu trả lời cuối cùng đã được lưu lúc {time}.",
+    "resume.saved": "Mất kết nối? Không mất gì: câu trả lời cuối cùng đã lưu lúc {time}.",
     "error.database": "Không ghi được vào cơ sở dữ liệu ({detail}): hãy báo cán bộ coi thi.",
 }
