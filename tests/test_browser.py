@@ -130,7 +130,16 @@ async def _drive(port: int, debug: int, db: Path) -> None:
             page = Page(ws)
             await page.call("Page.enable")
             await page.call("Page.navigate", url=f"http://127.0.0.1:{port}/")
-            await asyncio.sleep(3)  # the terminal connects and the app draws its sign-in
+            end = time.monotonic() + 30  # the terminal connects and the app starts drawing
+            while time.monotonic() < end:
+                got = await page.call(
+                    "Runtime.evaluate",
+                    expression="document.body.classList.contains('-first-byte')",
+                )
+                if got.get("result", {}).get("value"):
+                    break
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(2)  # the sign-in screen is ready for keys
             await page.call(
                 "Runtime.evaluate",
                 expression="document.querySelector('.xterm-helper-textarea').focus()",
