@@ -1,0 +1,303 @@
+"""Reports for administrators, and the simulated workforce for demonstrations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dsat.cli._common import (
+    DB_HELP,
+    LANG,
+    _csv_list,
+    _fail,
+    _needs,
+    _open_db,
+    _Progress,
+    _write_atomic,
+    main,
+)
+
+
+@main.command()
+@click.option("--candidates", type=click.IntRange(1, 2_000_000), required=True)
+@click.option("--seed", type=int, default=1, help="Same seed, same data.")
+@click.option("--years", default="2025,2026", help="Years in which people sit the full assessment.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def simulate(candidates: int, seed: int, years: str, db: Path | None) -> None:
+    """Create a simulated workforce that sits the real bank, for demonstrations.
+
+    People across the 63 provinces, in ministry and provincial unit trees, with abilities
+    varying by unit, answer real forms scored by the real scoring path. Everything is
+    marked as simulated, and every report says so. Use a separate database.
+
+    \b
+    Example:
+        dsat simulate --candidates 5000 --seed 7 --db results/demo.db
+    """
+    from dsat.services.banks import default_framework, ensure_bank
+    from dsat.services.simulate import simulate as run
+
+    try:
+        year_list = tuple(int(y) for y in years.split(","))
+    except ValueError:
+        _fail(f"--years: expected years such as 2025,2026, not {years!r}")
+    database = _open_db(db)
+    ensure_bank(database)
+    progress = _Progress("Simulating", threshold=2000)
+    try:
+        r = run(
+            database, default_framework(database), candidates=candidates, seed=seed,
+            years=year_list, progress=progress,
+        )  # fmt: skip
+    finally:
+        progress.close()
+    click.echo(
+        f"simulated: {r.people} people, {r.attempts} attempts, {r.results} results "
+        f"(marked as simulated)"
+    )
+
+
+@main.group()
+def report() -> None:
+    """Reports for administrators.
+
+    \b
+    Example:
+        dsat report share --by province,area --period year
+    """
+
+
+@report.command("share")
+@click.option(
+    "--by",
+    default="",
+    help="Comma-separated groups: province, unit, position, area, competency. "
+    "Without area or competency: the overall indicator.",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["all", "year", "quarter", "month"]),
+    default="all",
+    help="Split by period (Vietnam time).",
+)
+@click.option("--from", "start", default=None, help="First day, YYYY-MM-DD (inclusive).")
+@click.option("--to", "end", default=None, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option(
+    "--attempt",
+    type=click.Choice(["latest", "best", "first"]),
+    default="latest",
+    help="Which result counts when a person has several (per competency and period).",
+)
+@click.option("--min-group", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Groups with fewer people are suppressed.")  # fmt: skip
+@click.option("--unit-depth", type=click.IntRange(1, 10), default=None,
+              help="Roll units up to this depth of the unit tree.")  # fmt: skip
+@click.option("--min-areas", type=click.IntRange(1, 20), default=None,
+              help="Overall indicator: areas needed (default: all).")  # fmt: skip
+@click.option("--province", default=None, help="Only people of this province.")
+@click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
+@click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
+@click.option(
+    "--personal",
+    is_flag=True,
+    help="Export one row per person instead of group figures: an administrator only "
+    "(--as), CSV or XLSX, never suppressed; handle it as personal data.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx", "json"]),
+    default="table",
+    help="table prints here; the others write a file.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file (default results/exports/share-<time>.<ext>).",
+)
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def report_share(
+    by: str,
+    period: str,
+    start: str | None,
+    end: str | None,
+    attempt: str,
+    min_group: int,
+    unit_depth: int | None,
+    min_areas: int | None,
+    province: str | None,
+    unit: str | None,
+    no_simulated: bool,
+    personal: bool,
+    fmt: str,
+    out: Path | None,
+    db: Path | None,
+) -> None:
+    """The share of people reaching proficiency, by group, against the national targets.
+
+    For each group: registered (active in the staff register), assessed, proficient,
+    participation %, proficient % with its Wilson 95% interval, the gap to the 70% (2025)
+    and 90% (2030) targets and the change since the previous period. Each person counts
+    once per competency and period. Total rows are given along province, unit and position;
+    groups under --min-group people are suppressed, and so is whatever would reveal them.
+
+    \b
+    Example:
+        dsat report share --by province,area --period year
+        dsat report share --by unit --unit-depth 2 --format xlsx
+    """
+    import datetime as dt
+
+    from dsat.services.banks import default_framework
+    from dsat.services.report import ShareOptions, share
+
+    def day(value: str | None, name: str, shift: int = 0) -> str | None:
+        if value is None:
+            return None
+        try:
+            return (dt.date.fromisoformat(value) + dt.timedelta(days=shift)).isoformat()
+        except ValueError:
+            _fail(f"{name}: expected a date YYYY-MM-DD, not {value!r}")
+        return None
+
+    database = _open_db(db, create=False)
+    opts = ShareOptions(
+        by=_csv_list(by), period=period, start=day(start, "--from"), end=day(end, "--to", 1),
+        attempt=attempt, min_group=min_group, unit_depth=unit_depth, min_areas=min_areas,
+        include_simulated=not no_simulated, province=province, unit=unit,
+    )  # fmt: skip
+    if personal:
+        if fmt not in ("csv", "xlsx"):
+            _fail("--personal writes a file: give --format csv or --format xlsx")
+        account = click.get_current_context().meta.get("account")
+        if account is None:
+            _fail(
+                "--personal needs an administrator: create an account with "
+                "`dsat staff add NAME --role admin`, then give --as NAME"
+            )
+        _personal_export(database, opts, fmt, out)
+        from dsat.store import chain
+
+        count, head = chain.head(database)
+        click.echo(f"exported by {account.username} (admin); result chain head: {head} "
+                   f"({count} results)")  # fmt: skip
+        return
+    try:
+        result = share(database, default_framework(database), opts)
+    except ValueError as exc:
+        _fail(str(exc))
+    if fmt == "table":
+        _print_share(result)
+        return
+    from dsat.services.report_export import export
+
+    if out is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("results") / "exports" / f"share-{stamp}.{fmt}"
+    _write_atomic(out, export(result, fmt))
+    click.echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
+    click.echo(f"result chain head: {result.meta.chain_head} ({result.meta.chain_results} results)")
+
+
+@report.command("dashboard")
+@click.option("--lang", type=LANG, default=None, help="Language (default vi).")
+@click.option("--min-group", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Groups with fewer people are hidden.")  # fmt: skip
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
+    """Open the dashboard: the share reaching proficiency by province, then by unit.
+
+    Enter shows the units of the selected province or unit, Backspace goes back up, `a`
+    steps through the areas and the overall indicator. Bars show the 70% (2025) and 90%
+    (2030) targets; groups under --min-group people are hidden.
+
+    \b
+    Example:
+        dsat report dashboard --db results/demo.db
+    """
+    from dsat.services.banks import default_framework
+    from dsat.settings import load_settings
+
+    settings = load_settings(db=db, lang=lang)
+    database = _open_db(settings.db, create=False)
+    from dsat.tui.admin import AdminApp
+
+    AdminApp(database, default_framework(database), lang=settings.lang, min_group=min_group).run()
+
+
+def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> None:
+    """One row per person: only on request, only to a file, written whole or not at all."""
+    import datetime as dt
+    import tempfile
+
+    from dsat.services.banks import default_framework
+    from dsat.services.report import personal_rows
+    from dsat.services.report_export import personal_csv, personal_xlsx
+
+    if fmt not in ("csv", "xlsx"):
+        _fail("--personal writes a file: give --format csv or --format xlsx")
+    from dsat.store.db import read_snapshot
+
+    snapshot = read_snapshot(database)  # the count and the rows from one state
+    snapshot.__enter__()
+    total, rows = personal_rows(database, default_framework(database), opts)
+    if out is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("results") / "exports" / f"people-{stamp}.{fmt}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    progress = _Progress("Exporting", threshold=20_000)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer = personal_csv if fmt == "csv" else personal_xlsx
+            n = writer(rows, fh, progress, total)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)  # personal data: readable by its owner only
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        progress.close()
+        snapshot.__exit__(None, None, None)
+    click.echo(f"{out}: {n} rows of personal data (readable by you only)")
+
+
+def _print_share(result: Any) -> None:
+    m = result.meta
+    if m.simulated:
+        click.echo(f"*** SIMULATED DATA: {m.simulated} ***")
+    click.echo(f"Proficient means: {m.rule}. Counted: {m.attempt} attempt.")
+    dims = result.dims
+    widths = [max([len(d), *(len(r.group[d]) for r in result.rows)]) for d in dims]
+    widths = [min(w, 40) for w in widths]
+    head = "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True))
+    click.echo(f"{head}  {'registered':>10} {'assessed':>8} {'part.%':>6} {'prof.%':>6} "
+               f"{'95% CI':>13} {'gap70':>5} {'gap90':>5} {'change':>6}")  # fmt: skip
+
+    def num(v: Any, spec: str) -> str:
+        return "" if v is None else format(v, spec)
+
+    for r in result.rows:
+        label = "  ".join(r.group[d][:w].ljust(w) for d, w in zip(dims, widths, strict=True))
+        if r.suppressed:
+            click.echo(f"{label}  {'(fewer than ' + str(m.min_group) + ' people: suppressed)'}")
+            continue
+        ci = f"{r.ci_low_pct:.1f}-{r.ci_high_pct:.1f}" if r.ci_low_pct is not None else ""
+        click.echo(
+            f"{label}  {num(r.registered, 'd'):>10} {num(r.assessed, 'd'):>8} "
+            f"{num(r.participation_pct, '.1f'):>6} {num(r.proficient_pct, '.1f'):>6} "
+            f"{ci:>13} {num(r.gap_2025_pp, '.1f'):>5} {num(r.gap_2030_pp, '.1f'):>5} "
+            f"{num(r.change_pp, '+.1f'):>6}"
+        )
+    if m.not_in_register:
+        click.echo(f"note: {m.not_in_register} assessed people are not in the staff register "
+                   "and are left out")  # fmt: skip
