@@ -11,9 +11,7 @@ attempt it corrects (same person, same date).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import uuid
 from collections import defaultdict
@@ -25,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.banks.formats.csvtable import csv_table
 from dsat.domain.attempts import Attempt, Candidate
 from dsat.domain.forms import FormEntry
 from dsat.domain.framework import Framework
@@ -110,9 +109,7 @@ def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> Re
         raise BankError([BankIssue(shown, 0, "", exc.strerror or "cannot read")]) from None
     except UnicodeDecodeError:
         raise BankError([BankIssue(shown, 0, "", "not UTF-8 text")]) from None
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first.count))
-    header = [h.strip().lower() for h in next(reader, [])]
+    header, table = csv_table(text)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise BankError([BankIssue(shown, 1, "", f"the header row has no {missing[0]!r} column")])
@@ -128,11 +125,7 @@ def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> Re
     scale = len(fw.self_rating_scale)
     groups: dict[tuple[str, str], list[tuple[int, Any, Any]]] = defaultdict(list)
     seen: dict[tuple[str, str, str], int] = {}
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for start, cells in table:
         row = dict(zip(header, cells, strict=False))
         emp, when, item_id = (row.get(c, "").strip() for c in COLUMNS[:3])
         if emp not in registered:

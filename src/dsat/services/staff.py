@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import sqlite_utils
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.banks.formats.csvtable import csv_table
 from dsat.services.assessment import EMPLOYEE_ID
 from dsat.services.clock import Clock, system_clock
 from dsat.store import staff as store
@@ -112,18 +112,13 @@ def _rows(path: Path, data: bytes) -> Iterator[tuple[int | str, dict[str, str] |
     except UnicodeDecodeError as exc:
         yield data[: exc.start].count(b"\n") + 1, "not UTF-8 text: save the CSV as 'CSV UTF-8'"
         return
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first.count))
-    header = [h.strip().lower() for h in next(reader, [])]
+    header, rows = csv_table(text)
     problem = _check_header(header)
     if problem:
         yield 1, problem
         return
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if any(c.strip() for c in cells):
-            yield start, _named(header, cells)
+    for line, cells in rows:
+        yield line, _named(header, cells)
 
 
 def _check_header(header: list[str]) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dsat.banks.formats.convert import OPTION_IDS, ConvertProblem
+from dsat.banks.formats.csvtable import csv_table
 
 LETTERS = OPTION_IDS
 BASE = [
@@ -311,24 +312,16 @@ def check_header(header: list[str]) -> str | None:
 
 def read_csv(text: str) -> Iterator[tuple[int, dict[str, str] | str]]:
     """(line, row) per data row; a str instead of a row is a problem with the header."""
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next(reader))
-    except StopIteration:
+    header, rows = csv_table(text)
+    if not header:
         yield 1, "the file is empty"
         return
     problem = check_header(header)
     if problem:
         yield 1, problem
         return
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        yield start, {h: c for h, c in zip(header, cells, strict=False) if h}
+    for line, cells in rows:
+        yield line, {h: c for h, c in zip(header, cells, strict=False) if h}
 
 
 def read_xlsx(data: bytes) -> Iterator[tuple[str, dict[str, str] | str]]:
