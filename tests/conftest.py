@@ -50,3 +50,10 @@ def db(db_path: Path, clock: FixedClock):
 @pytest.fixture
 def service(db, fw, clock) -> AssessmentService:
     return AssessmentService(db, fw, clock)
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in a fresh folder, so paths print as the user would type them."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

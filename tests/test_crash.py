@@ -92,10 +92,7 @@ def _wait_answered(db: Path, n: int) -> None:
     raise AssertionError(f"{n} answers never reached the database")
 
 
-@pytest.mark.parametrize("confirmed", [1, 4, 6])
-def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
-    db = tmp_path / "crash.db"
-    term = Terminal(db, tmp_path)
+def _sign_in_and_open(term: Terminal) -> None:
     term.wait_for("Employee ID")
     for value in ("CB042", "Le Thi C", "UBND tinh Lao Cai"):
         term.send(value)
@@ -108,6 +105,13 @@ def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
         time.sleep(0.05)
     term.send("\r")
     term.wait_for("Item 1/9")
+
+
+@pytest.mark.parametrize("confirmed", [1, 4, 6])
+def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
+    db = tmp_path / "crash.db"
+    term = Terminal(db, tmp_path)
+    _sign_in_and_open(term)
     for i in range(confirmed):
         term.send(KEYS[i])
         _wait_answered(db, i + 1)
@@ -135,21 +139,6 @@ def test_sigkill_then_resume(tmp_path: Path, confirmed: int):
     after = _answered(db)
     assert after[:confirmed] == saved
     assert after[confirmed][0] == confirmed
-
-
-def _sign_in_and_open(term: Terminal) -> None:
-    term.wait_for("Employee ID")
-    for value in ("CB042", "Le Thi C", "UBND tinh Lao Cai"):
-        term.send(value)
-        time.sleep(0.2)
-        term.send("\r")
-        time.sleep(0.2)
-    term.wait_for("Choose what to be assessed on")
-    for _ in range(_downs_to("competency:4.1")):
-        term.proc.send("\x1b[B")
-        time.sleep(0.05)
-    term.send("\r")
-    term.wait_for("Item 1/9")
 
 
 ITEM = re.compile(r"Item (\d)/9")

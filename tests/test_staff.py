@@ -5,25 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from dsat.cli import main
+from tests.test_formats import run
 
 HEADER = "employee_id,full_name,unit_path,province,position,active\n"
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [*args, "--db", "t.db"])
 
 
 def staff_rows() -> list[tuple]:
