@@ -222,10 +222,10 @@ class _FileLoad:
 
 
 def _read_questions(kind: str, path: Path, data: bytes, load: _FileLoad) -> ParseResult | None:
-    from dsat.banks.formats import aiken, gift, moodlexml, qti
+    from dsat.banks.formats import aiken, gift, moodlexml, qtipackage
 
     if kind in ("moodlexml", "qti"):
-        return moodlexml.read(data) if kind == "moodlexml" else qti.read_file(data, "")
+        return moodlexml.read(data) if kind == "moodlexml" else qtipackage.read_file(data, "")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,76 @@
+"""IMS QTI files as trainers have them: one item's XML, or a content package (a zip whose
+imsmanifest.xml lists the item files; the folder of an item file is its category)."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+
+from dsat.banks.formats.model import ParseResult, Problem
+from dsat.banks.formats.qti import read_item, to_foreign
+from dsat.banks.formats.xmlsource import XmlProblem, local, parse
+
+
+def read_file(data: bytes, name: str) -> ParseResult:
+    """A single item XML file or a content package (zip with imsmanifest.xml)."""
+    if data[:4] == b"PK\x03\x04":
+        return _read_package(data, name)
+    result = ParseResult()
+    _read_one(data, name, result, "")
+    return result
+
+
+def _read_one(data: bytes, name: str, result: ParseResult, category: str) -> None:
+    try:
+        doc = parse(data)
+    except XmlProblem as exc:
+        result.problems.append(Problem(exc.line, f"{name}: {exc}" if name else str(exc)))
+        return
+    item = read_item(doc, name)
+    if item.problems:
+        result.problems += item.problems
+        return
+    q = to_foreign(item)
+    if isinstance(q, Problem):
+        result.problems.append(q)
+        return
+    q.category = category
+    if name:
+        q.location = name
+    result.questions.append(q)
+
+
+def _read_package(data: bytes, name: str) -> ParseResult:
+    result = ParseResult()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        result.problems.append(Problem(0, "not a valid zip file"))
+        return result
+    with zf:
+        names = set(zf.namelist())
+        if "imsmanifest.xml" not in names:
+            result.problems.append(Problem(0, "the package has no imsmanifest.xml"))
+            return result
+        try:
+            manifest = parse(zf.read("imsmanifest.xml"))
+        except XmlProblem as exc:
+            result.problems.append(Problem(exc.line, f"imsmanifest.xml: {exc}"))
+            return result
+        for res in manifest.root.iter():
+            if local(res.tag) != "resource" or not res.get("type", "").startswith("imsqti_item"):
+                continue
+            href = res.get("href", "")
+            path = posixpath.normpath(href)
+            if path.startswith("..") or path not in names:
+                result.problems.append(
+                    Problem(manifest.line(res), f"imsmanifest.xml: item file {href!r} is missing")
+                )
+                continue
+            info = zf.getinfo(path)
+            if info.file_size > 20_000_000:
+                result.problems.append(Problem(0, f"{path}: item file is too large"))
+                continue
+            _read_one(zf.read(path), path, result, posixpath.dirname(path))
+    return result
