@@ -120,6 +120,12 @@ def _meta(item: Any) -> dict[str, Any]:
         meta["weight"] = item.weight
     if item.tags:
         meta["tags"] = list(item.tags)
+    if item.enemies:
+        meta["enemies"] = list(item.enemies)
+    if item.basis:
+        meta["basis"] = [b.model_dump() for b in item.basis]
+    if item.reviewed is not None:
+        meta["reviewed"] = item.reviewed.isoformat()
     options = getattr(item, "options", None)
     if options and [o.id for o in options] != list(OPTION_IDS[: len(options)]):
         meta["option_ids"] = [o.id for o in options]

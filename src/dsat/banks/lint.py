@@ -1,9 +1,13 @@
 """Item-writing checks beyond validity: what makes a valid item a poor one.
 
 Errors (exit code 1): the same stem twice; "all/none of the above" options, which make no
-sense once options are shuffled. Warnings: near-duplicate stems in one competency; the key
-being the longest option too often; the key's written position unbalanced; negative
-stems without emphasis; options that repeat the stem's words.
+sense once options are shuffled; enemies that name no item. Warnings: near-duplicate stems
+in one competency; the key being the longest option too often; the key's written position
+unbalanced; true/false keys mostly one way; multiple-response items that always have the
+same number of right options, or all of them right; negative stems without emphasis;
+options that repeat the stem's words; an item whose answer stands in another item of its
+area; legal texts cited without a `basis`, superseded legal texts, and reviews older than
+a year.
 """
 
 from __future__ import annotations
@@ -11,10 +15,18 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from dsat.domain.items import MultipleChoiceItem, SingleChoiceItem
+from dsat.domain.items import (
+    MatchingItem,
+    MultipleChoiceItem,
+    OrderingItem,
+    ShortAnswerItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+)
 from dsat.domain.text import LANGS, normalise
 
 ALL_NONE = re.compile(
@@ -29,8 +41,29 @@ NEGATIVE = {
     "vi": re.compile(r"\b(?i:nào|gì)\b[^?]*?\b((?i:không|ngoại trừ|trừ))\b"),
 }
 NEAR_DUPLICATE = 0.9
-LONGEST_KEY_SHARE = 0.5
+LONGEST_KEY_SHARE = 0.35
+TRUE_SHARE = (0.4, 0.6)
+SAME_COUNT_SHARE = 0.5  # of multiple-response items with one number of right options
 MIN_ITEMS_FOR_BANK_RULES = 6
+REVIEW_EVERY = timedelta(days=365)
+MIN_CUE_LENGTH = 4  # shorter answers ("AI", "PDF") stand in many texts by chance
+# A Vietnamese legal document number: 91/2025/QH15, 13/2023/NĐ-CP, 02/2025/TT-BGDĐT, ...
+LEGAL_NUMBER = re.compile(r"\b\d{1,4}/\d{4}/(?:QH\d+|N[ĐD]-CP|TT-[A-ZĐ]+|Q[ĐD]-[A-ZĐ]+)", re.I)
+SUPERSEDED = {
+    "13/2023/NĐ-CP": "replaced from 1 January 2026 by Law 91/2025/QH15 on personal data "
+    "protection and Decree 356/2025/ND-CP",
+    "51/2005/QH11": "the Law on Electronic Transactions 2005, replaced from 1 July 2024 by "
+    "Law 20/2023/QH15",
+    "01/2011/TT-BNV": "replaced by Decree 30/2020/ND-CP on administrative documents",
+    "130/2018/NĐ-CP": "replaced by Decree 23/2025/ND-CP on electronic signatures and trust "
+    "services",
+}
+# Words that say an item rests on the law even where it cites no number.
+LEGAL_WORDS = re.compile(
+    r"\b(?:Luật|Bộ luật|Nghị định|Thông tư|pháp luật|(?i:theo quy định|quy định về))\b|"
+    r"\b(?:Law|Decree|Circular|Civil Code|the law|legally|under Vietnam(?:'s|ese))\b"
+)
+SIXTY_THREE = re.compile(r"\b63 (tỉnh|provinces)\b", re.I)
 
 
 @dataclass(frozen=True, order=True)
@@ -50,14 +83,132 @@ def _norm(text: str) -> str:
     return normalise(text, case_sensitive=False, ignore_diacritics=False, collapse_whitespace=True)
 
 
-def lint_items(located: list[tuple[Any, str]]) -> list[Finding]:
+def lint_items(located: list[tuple[Any, str]], today: date | None = None) -> list[Finding]:
     """Findings for (item, "PATH:LINE") pairs, plus bank-wide ones placed at the first path."""
+    today = today or date.today()
     out: list[Finding] = []
     out += _duplicate_stems(located)
+    known = {item.id for item, _ in located}
     for item, where in located:
         out += _item_findings(item, where)
+        out += _fact_findings(item, where, today)
+        out += [
+            Finding("error", where, item.id, "enemy-unknown", f"enemies: no item {e!r}")
+            for e in item.enemies
+            if e not in known
+        ]
+    out += _cues(located)
     out += _bank_findings(located)
     return sorted(out, key=_order)
+
+
+def texts_of(item: Any, lang: str) -> list[str]:
+    """Every text a candidate reads of an item in one language."""
+    out = [item.stem.get(lang)]
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        out += [o.text.get(lang) for o in item.options]
+    elif isinstance(item, MatchingItem):
+        out += [p.left.get(lang) for p in item.pairs] + [r.get(lang) for r in item.rights()]
+    elif isinstance(item, OrderingItem):
+        out += [s.get(lang) for s in item.steps]
+    return out
+
+
+def _all_texts(item: Any) -> list[str]:
+    texts = [t for lang in LANGS for t in texts_of(item, lang)]
+    if item.explanation is not None:
+        texts += [item.explanation.vi, item.explanation.en]
+    return texts
+
+
+def _fact_findings(item: Any, where: str, today: date) -> list[Finding]:
+    """Legal texts cited without a basis, superseded ones, and stale reviews."""
+    out = []
+    texts = _all_texts(item)
+    joined = "\n".join(texts)
+    cited = sorted(
+        {m.group(0).upper().replace("ND-", "NĐ-") for m in LEGAL_NUMBER.finditer(joined)}
+    )
+    words = LEGAL_WORDS.search(joined)
+    if (cited or words) and not item.basis:
+        what = ", ".join(cited) if cited else repr(words.group(0)) if words else ""
+        out.append(
+            Finding(
+                "warning", where, item.id, "basis-missing",
+                f"rests on the law ({what}) but names no basis: (the legal texts) and "
+                "reviewed: (the date they were checked)",
+            )
+        )  # fmt: skip
+    basis_text = "\n".join(b.vi + "\n" + b.en for b in item.basis).upper().replace("ND-", "NĐ-")
+    for number, why in SUPERSEDED.items():
+        if number in cited or number in basis_text:
+            out.append(Finding("warning", where, item.id, "superseded-law", f"{number} is {why}"))
+    if SIXTY_THREE.search(joined):
+        out.append(
+            Finding(
+                "warning", where, item.id, "outdated-fact",
+                "Vietnam has 34 provinces since 1 July 2025, not 63",
+            )
+        )  # fmt: skip
+    if item.reviewed is not None and today - item.reviewed > REVIEW_EVERY:
+        out.append(
+            Finding(
+                "warning", where, item.id, "review-due",
+                f"its legal basis was last reviewed on {item.reviewed.isoformat()}, "
+                "more than 12 months ago",
+            )
+        )  # fmt: skip
+    return out
+
+
+def _answers_of(item: Any, lang: str) -> list[str]:
+    """What a candidate must produce or pick to be right, where it is text."""
+    if isinstance(item, ShortAnswerItem):
+        return list(item.answers)
+    if isinstance(item, SingleChoiceItem):
+        return [_key_text(item, lang)]
+    if isinstance(item, MultipleChoiceItem):
+        return [o.text.get(lang) for o in item.options if o.id in item.key]
+    return []
+
+
+def _word(text: str) -> re.Pattern[str]:
+    """`text` as a whole word or phrase: "site" is in "site:gov.vn", not in "website"."""
+    left = r"(?<!\w)" if text[:1].isalnum() else ""
+    right = r"(?!\w)" if text[-1:].isalnum() else ""
+    return re.compile(left + re.escape(text) + right)
+
+
+def _cues(located: list[tuple[Any, str]]) -> list[Finding]:
+    """An item whose answer is written in another item of its area (areas share forms)."""
+    out = []
+    by_area: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+    for item, where in located:
+        by_area[item.competency.split(".")[0]].append((item, where))
+    for rows in by_area.values():
+        for lang in LANGS:
+            shown = [(it, [_norm(t) for t in texts_of(it, lang)]) for it, _ in rows]
+            for item, where in rows:
+                answers = {_norm(a) for a in _answers_of(item, lang)}
+                found = [(a, _word(a)) for a in answers if len(a) >= MIN_CUE_LENGTH]
+                if not found:
+                    continue
+                for other, texts in shown:
+                    if other.id == item.id or other.id in item.enemies or item.id in other.enemies:
+                        continue
+                    # a chosen option is a cue only where another stem states it
+                    where_shown = texts if isinstance(item, ShortAnswerItem) else texts[:1]
+                    hit = next((a for a, rx in found for t in where_shown if rx.search(t)), None)
+                    if hit:
+                        out.append(
+                            Finding(
+                                "warning", where, item.id, "cue",
+                                f"{lang}: its answer {hit!r} stands in item {other.id}; "
+                                "rewrite one, or name them as enemies",
+                            )
+                        )  # fmt: skip
+                        break
+    return out
 
 
 def _order(f: Finding) -> tuple[bool, str, int, str, str]:
@@ -153,11 +304,13 @@ def _item_findings(item: Any, where: str) -> list[Finding]:
 
 
 def _bank_findings(located: list[tuple[Any, str]]) -> list[Finding]:
-    singles = [(it, w) for it, w in located if isinstance(it, SingleChoiceItem)]
-    if len(singles) < MIN_ITEMS_FOR_BANK_RULES:
+    if not located:
         return []
     where = located[0][1].rsplit(":", 1)[0]
-    out = []
+    out = _true_false_balance(located, where) + _multiple_patterns(located, where)
+    singles = [(it, w) for it, w in located if isinstance(it, SingleChoiceItem)]
+    if len(singles) < MIN_ITEMS_FOR_BANK_RULES:
+        return out
     for lang in LANGS:  # a candidate reads one language: each is checked on its own
         longest = [
             it.id
@@ -199,6 +352,47 @@ def _bank_findings(located: list[tuple[Any, str]]) -> list[Finding]:
                 "but exports to other platforms keep the written order",
             )
         )
+    return out
+
+
+def _true_false_balance(located: list[tuple[Any, str]], where: str) -> list[Finding]:
+    keys = [it.key for it, _ in located if isinstance(it, TrueFalseItem)]
+    if len(keys) < MIN_ITEMS_FOR_BANK_RULES:
+        return []
+    share = sum(keys) / len(keys)
+    if TRUE_SHARE[0] <= share <= TRUE_SHARE[1]:
+        return []
+    return [
+        Finding(
+            "warning", where, "", "true-false-balance",
+            f"{sum(keys)} of {len(keys)} true/false items are true ({share:.0%}); keep it "
+            f"between {TRUE_SHARE[0]:.0%} and {TRUE_SHARE[1]:.0%} so guessing one way pays "
+            "nothing",
+        )
+    ]  # fmt: skip
+
+
+def _multiple_patterns(located: list[tuple[Any, str]], where: str) -> list[Finding]:
+    multis = [(it, w) for it, w in located if isinstance(it, MultipleChoiceItem)]
+    out = [
+        Finding(
+            "warning", w, it.id, "multiple-all-right",
+            "every option is right: ticking everything earns full marks",
+        )
+        for it, w in multis
+        if len(it.key) == len(it.options)
+    ]  # fmt: skip
+    if len(multis) >= MIN_ITEMS_FOR_BANK_RULES:
+        patterns = Counter(f"{len(it.key)} of {len(it.options)}" for it, _ in multis)
+        pattern, n = patterns.most_common(1)[0]
+        if n / len(multis) > SAME_COUNT_SHARE:
+            out.append(
+                Finding(
+                    "warning", where, "", "multiple-pattern",
+                    f"{n} of {len(multis)} multiple-response items have {pattern} options "
+                    "right; vary the number of right options so it cannot be guessed",
+                )
+            )  # fmt: skip
     return out
 
 

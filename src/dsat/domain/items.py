@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
@@ -44,6 +45,23 @@ class _ItemBase(_Model):
     explanation: LocalizedText
     weight: Annotated[float, Field(gt=0, le=100)] = 1.0
     tags: tuple[NonEmptyStr, ...] = ()
+    # Items that give this one away (or are given away by it): never on one form together.
+    enemies: tuple[ItemId, ...] = ()
+    # The legal texts an item rests on, and the day they were last checked against it.
+    basis: tuple[LocalizedText, ...] = ()
+    reviewed: date | None = None
+
+    @model_validator(mode="after")
+    def _enemies_and_basis(self) -> _ItemBase:
+        if self.id in self.enemies:
+            raise ValueError("enemies: an item cannot be its own enemy")
+        if len(set(self.enemies)) != len(self.enemies):
+            raise ValueError("enemies: an item is listed twice")
+        if self.basis and self.reviewed is None:
+            raise ValueError(
+                "reviewed: required with basis (the date the legal texts were last checked)"
+            )
+        return self
 
     @property
     def scored(self) -> bool:

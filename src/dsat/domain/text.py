@@ -37,11 +37,35 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Vietnamese writes the tone of "oa", "oe" and "uy" at a syllable's end in two accepted
+# ways ("hoá" and "hóa", "thuỷ" and "thủy"); compared answers use one of them.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_TONE = re.compile(
+    rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_])|([uU])([{_TONES}])([yY])(?![^\W\d_])"
+)
+_WRAPPING = " \t\"'“”‘’«»`"
+_TRAILING = ".,;:!?。"
+
+
+def vietnamese_tone_style(text: str) -> str:
+    """Tone marks of oa/oe/uy at a syllable's end written on the second vowel (hoá, thuỷ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _OLD_TONE.sub(
+        lambda m: "".join(m.group(i) or "" for i in (1, 3, 2, 4, 6, 5)), decomposed
+    )
+    return unicodedata.normalize("NFC", moved)
+
+
 def normalise(
     text: str, *, case_sensitive: bool, ignore_diacritics: bool, collapse_whitespace: bool
 ) -> str:
-    """Bring a typed answer to the form it is compared in."""
-    out = unicodedata.normalize("NFC", text)
+    """Bring a typed answer to the form it is compared in.
+
+    Always: Unicode NFC, one spelling of Vietnamese tone placement, and quotes around the
+    answer or a full stop after it left out ("site:gov.vn." is "site:gov.vn").
+    """
+    out = vietnamese_tone_style(unicodedata.normalize("NFC", text))
+    out = out.strip(_WRAPPING).rstrip(_TRAILING).strip(_WRAPPING) or out
     if collapse_whitespace:
         out = _SPACES.sub(" ", out).strip()
     if not case_sensitive:

@@ -105,7 +105,7 @@ def to_item(q: ForeignQuestion, opts: ConvertOptions, notes: list[str]) -> dict[
         "level": level,
         "stem": localized(q.questiontext, fmt),
     }
-    for key in ("weight", "tags"):
+    for key in ("weight", "tags", "enemies", "basis", "reviewed"):
         if key in meta:
             item[key] = meta[key]
     if "tags" not in item and q.tags:

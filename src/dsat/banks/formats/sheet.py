@@ -43,6 +43,10 @@ EXTRA = [
     "weight",
     "tags",
     "option_ids",
+    "enemies",
+    "basis_vi",
+    "basis_en",
+    "reviewed",
 ]
 COLUMNS = BASE + OPTIONS + EXTRA
 SHEET = "Items"
@@ -70,6 +74,9 @@ GUIDE = {
     "weight": "optional, default 1",
     "tags": "optional, comma-separated",
     "option_ids": "optional ids for the options instead of a,b,c (comma-separated)",
+    "enemies": "optional: ids of items that give this one away, never on one form with it",
+    "basis_vi / basis_en": "legal texts the item rests on, separated by | (then give reviewed)",
+    "reviewed": "the date the legal basis was last checked, YYYY-MM-DD",
 }
 _YES = {"yes", "y", "true", "1", "có", "x", "đúng", "t"}
 _NO = {"no", "n", "false", "0", "không", "sai", "f", ""}
@@ -131,6 +138,19 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         item["weight"] = _number(row["weight"], "weight")
     if row.get("tags", "").strip():
         item["tags"] = [t for t in _SPLIT_LIST.split(row["tags"].strip()) if t]
+    if row.get("enemies", "").strip():
+        item["enemies"] = [t for t in _SPLIT_LIST.split(row["enemies"].strip()) if t]
+    basis = [
+        [p.strip() for p in row.get(f"basis_{lang}", "").split("|") if p.strip()]
+        for lang in ("vi", "en")
+    ]
+    if basis[0] or basis[1]:
+        if len(basis[0]) != len(basis[1]) and basis[0] and basis[1]:
+            raise ConvertProblem("basis_vi and basis_en list different numbers of texts", "basis")
+        vi, en = basis[0] or basis[1], basis[1] or basis[0]
+        item["basis"] = [{"vi": a, "en": b} for a, b in zip(vi, en, strict=True)]
+    if row.get("reviewed", "").strip():
+        item["reviewed"] = row["reviewed"].strip()[:10]
     options = []
     for c in LETTERS:
         t = _text(row, f"option_{c}")
@@ -233,6 +253,13 @@ def item_to_row(item: Any) -> dict[str, str]:
         row["weight"] = _fmt_number(item.weight)
     if item.tags:
         row["tags"] = ", ".join(item.tags)
+    if item.enemies:
+        row["enemies"] = ", ".join(item.enemies)
+    if item.basis:
+        row["basis_vi"] = " | ".join(b.vi for b in item.basis)
+        row["basis_en"] = " | ".join(b.en for b in item.basis)
+    if item.reviewed is not None:
+        row["reviewed"] = item.reviewed.isoformat()
 
     def put_options(texts: list[tuple[str, str]]) -> None:
         for c, (vi, en) in zip(LETTERS, texts, strict=False):
