@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dsat.store.base import Store
 
 MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -156,22 +159,113 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        7,
+        """
+        CREATE TABLE audit_chain (
+            seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,
+            form INTEGER NOT NULL, payload TEXT, link TEXT NOT NULL
+        );
+        CREATE INDEX audit_chain_ref ON audit_chain(kind, ref, seq);
+        INSERT INTO audit_chain (seq, kind, ref, form, payload, link)
+            SELECT seq, 'result', attempt_id || ' ' || competency_id, 1, NULL, link
+            FROM result_chain ORDER BY seq;
+        DROP TABLE result_chain;
+        CREATE TABLE supersessions (
+            old_attempt TEXT PRIMARY KEY REFERENCES attempts(id),
+            new_attempt TEXT NOT NULL REFERENCES attempts(id),
+            at TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL
+        );
+        ALTER TABLE attempts ADD COLUMN mode TEXT NOT NULL DEFAULT 'fixed';
+        ALTER TABLE attempts ADD COLUMN feedback TEXT NOT NULL DEFAULT 'practice';
+        ALTER TABLE attempts ADD COLUMN params_upto INTEGER;
+        ALTER TABLE attempts ADD COLUMN pool TEXT;
+        ALTER TABLE attempts ADD COLUMN superseded_by TEXT;
+        ALTER TABLE responses ADD COLUMN pretest INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE responses ADD COLUMN variant INTEGER;
+        ALTER TABLE results ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE results ADD COLUMN theta REAL;
+        ALTER TABLE results ADD COLUMN se REAL;
+        ALTER TABLE results ADD COLUMN level INTEGER;
+        ALTER TABLE results ADD COLUMN p_proficient REAL;
+        ALTER TABLE results ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX results_person;
+        CREATE INDEX results_person
+          ON results(employee_id, competency_id, submitted_local, proficient, percent,
+                     p_proficient) WHERE superseded = 0;
+        CREATE TABLE area_results (
+            attempt_id TEXT NOT NULL REFERENCES attempts(id), area_id TEXT NOT NULL,
+            employee_id TEXT NOT NULL, submitted_local TEXT NOT NULL,
+            theta REAL, se REAL, level INTEGER, band TEXT, proficient INTEGER NOT NULL,
+            p_proficient REAL, items INTEGER NOT NULL, provisional INTEGER NOT NULL DEFAULT 0,
+            superseded INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (attempt_id, area_id)
+        );
+        CREATE INDEX area_results_person
+          ON area_results(employee_id, area_id, submitted_local, proficient, p_proficient)
+          WHERE superseded = 0;
+        INSERT INTO area_results (attempt_id, area_id, employee_id, submitted_local,
+                                  proficient, p_proficient, items, provisional)
+            SELECT r.attempt_id, c.area_id, r.employee_id, r.submitted_local,
+                   MIN(r.proficient), MIN(r.proficient), COUNT(*), 1
+            FROM results r JOIN attempts a ON a.id = r.attempt_id
+            JOIN competencies c ON c.id = r.competency_id AND c.framework_id = a.framework_id
+            WHERE a.scope_kind IN ('area', 'full') AND r.employee_id IS NOT NULL
+            GROUP BY r.attempt_id, c.area_id;
+        CREATE TABLE calibrations (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, by TEXT NOT NULL, area_id TEXT NOT NULL,
+            persons INTEGER NOT NULL, items INTEGER NOT NULL, anchors INTEGER NOT NULL,
+            summary TEXT NOT NULL
+        );
+        CREATE TABLE item_params (
+            id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, version INTEGER NOT NULL,
+            model TEXT NOT NULL, a REAL NOT NULL, b REAL NOT NULL, steps TEXT,
+            source TEXT NOT NULL CHECK (source IN ('prior', 'calibrated')),
+            calibration_id INTEGER REFERENCES calibrations(id), n INTEGER, fit TEXT,
+            created_at TEXT NOT NULL,
+            FOREIGN KEY (item_id, version) REFERENCES items(item_id, version)
+        );
+        CREATE INDEX item_params_item ON item_params(item_id, version, id);
+        CREATE TABLE item_exposure (
+            item_id TEXT NOT NULL, version INTEGER NOT NULL, shown INTEGER NOT NULL,
+            PRIMARY KEY (item_id, version)
+        );
+        CREATE TABLE sim_truth (
+            employee_id TEXT NOT NULL, area_id TEXT NOT NULL, period TEXT NOT NULL,
+            theta REAL NOT NULL, PRIMARY KEY (employee_id, area_id, period)
+        );
+        ALTER TABLE sitting_codes ADD COLUMN issued_to TEXT;
+        ALTER TABLE sittings ADD COLUMN feedback TEXT NOT NULL DEFAULT 'assessment';
+        ALTER TABLE sign_ins ADD COLUMN subject TEXT;
+        CREATE INDEX sign_ins_subject ON sign_ins(subject, at)
+        """,
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]
 
 
-def current_version(db: sqlite_utils.Database) -> int:
-    return db.conn.execute("PRAGMA user_version").fetchone()[0]
+def current_version(store: Store) -> int:
+    return int(store.pragma("user_version"))
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply pending migrations inside the caller's transaction; returns the new version."""
-    version = current_version(db)
+def migrate(store: Store) -> int:
+    """Apply pending migrations inside the caller's unit of work; returns the new version."""
+    version = current_version(store)
+    if version > LATEST:
+        from dsat.store.errors import StoreError
+
+        raise StoreError(
+            f"the database was made by a newer dsat (schema {version}, this one knows "
+            f"{LATEST}): upgrade dsat"
+        )
     for number, sql in MIGRATIONS:
         if number <= version:
             continue
         for statement in sql.split(";"):
             if statement.strip():
-                db.conn.execute(statement)
-        db.conn.execute(f"PRAGMA user_version = {number}")
+                store.write(statement)
+        store.write(f"PRAGMA user_version = {number}")
         version = number
     return version

@@ -1,16 +1,20 @@
 """Counts for the share report, in SQL: one statement per report, grouped in SQLite.
 
-Each person counts once per skill and period: their latest (or best, or first) submitted
-result for a competency; an area is reached when every competency of the area is; the
-overall figure (modelled on the Eurostat Digital Skills Indicator) when enough areas are.
+Each person counts once per skill and period: their latest (or best, or first) result that
+no correction superseded. A competency's result is in `results`; an area's (one IRT scale)
+in `area_results`; the overall indicator (modelled on the Eurostat Digital Skills
+Indicator) needs enough areas. Every count comes with the sum of the people's posterior
+probabilities of being proficient (and of p(1-p)), for the measurement-error method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    from dsat.store.base import Store
 
 # Periods are Vietnam's calendar: each result keeps its submission time in Vietnam time.
 PERIODS = {
@@ -23,9 +27,12 @@ PERIODS = {
 PICKS = {
     "latest": "MAX(r.submitted_local)",
     "first": "MIN(r.submitted_local)",
-    "best": "MAX(r.percent)",
+    "best": "MAX(r.{score})",
 }
 STAFF_DIMS = {"province": "s.province", "unit": "s.unit_path", "position": "s.position"}
+# The probability of a result being proficient: the posterior one where the result was
+# measured on the IRT scale, else (results from before it) the count itself.
+P = "COALESCE(r.p_proficient, r.proficient)"
 
 
 @dataclass
@@ -57,119 +64,159 @@ def staff_filter(province: str | None, unit: str | None) -> tuple[str, list[obje
 PERSON_COLS = "s.employee_id, s.full_name, s.unit_path, s.province, s.position"
 
 
-def counts(
-    db: sqlite_utils.Database, q: Query, areas: dict[str, list[str]], people: bool = False
-) -> list[tuple[tuple[str, ...], int, int]]:
-    """((staff dims..., skill, period), assessed, proficient) per group.
+@dataclass(frozen=True)
+class Cell:
+    key: tuple[str, ...]  # (staff dims..., skill, period)
+    assessed: int
+    proficient: int
+    sum_p: float  # sum of posterior probabilities of being proficient
+    sum_pq: float  # sum of p(1-p)
 
-    With `people`, a cursor over one row per person, skill and period instead
-    (PERSON_COLS, skill, period, proficient): for the --personal export only.
-    """
-    # Areas and their sizes as CASE expressions rather than a join: the per-person rows
-    # then stream through one sort instead of being materialised first (about 30 % faster
-    # on a million results).
-    comp_area = [(c, a) for a, cs in areas.items() for c in cs]
-    area_of = "CASE p.comp " + " ".join("WHEN ? THEN ?" for _ in comp_area) + " END"
-    area_params: list[object] = [v for pair in comp_area for v in pair]
-    size_of = "CASE x.area " + " ".join("WHEN ? THEN ?" for _ in areas) + " END"
-    size_params: list[object] = [v for a, cs in areas.items() for v in (a, len(cs))]
-    # results exist only for submitted (or expired) attempts
-    where = ["1"]
-    params: list[object] = []
-    if q.start:
-        where.append("r.submitted_local >= ?")
-        params.append(q.start)
-    if q.end:
-        where.append("r.submitted_local < ?")
-        params.append(q.end)
-    # With no periods, grouping by person and competency follows the covering index, so
-    # SQLite streams it instead of sorting a million rows.
-    by_period = ", period" if q.period != "all" else ""
-    picked = f"""
-        SELECT r.employee_id AS emp, r.competency_id AS comp, r.proficient AS prof,
-               {PERIODS[q.period]} AS period, {PICKS[q.attempt]}
-        FROM results r INDEXED BY results_person
-        WHERE {" AND ".join(where)}
-        GROUP BY emp, comp{by_period}"""
-    if q.skill == "competency":
-        facts = f"SELECT emp, comp AS skill, period, prof FROM ({picked})"
-    else:
-        per_area = f"""
-            SELECT p.emp, {area_of} AS area, p.period, SUM(p.prof) AS k
-            FROM ({picked}) p
-            GROUP BY p.emp, area{by_period}"""
-        params = [*area_params, *params]
-        if q.skill == "area":  # one level less: the area rows join the register directly
-            facts = ""
-            facts_cols = ("x.area", f"(x.k = {size_of})")
-            params = [*size_params, *params]
+
+class ReportRepo:
+    def __init__(self, store: Store):
+        self.s = store
+
+    def _picked(self, q: Query, areas: dict[str, list[str]]) -> tuple[str, list[object]]:
+        """One row per person, skill and period: (emp, skill, period, prof, p)."""
+        where, params = ["r.superseded = 0"], []
+        if q.start:
+            where.append("r.submitted_local >= ?")
+            params.append(q.start)
+        if q.end:
+            where.append("r.submitted_local < ?")
+            params.append(q.end)
+        by_period = ", period" if q.period != "all" else ""
+        if q.skill == "competency":
+            wanted = [c for cs in areas.values() for c in cs]
+            table, skill_col, index, score = "results", "competency_id", "results_person", "percent"
         else:
-            need = q.min_areas if q.min_areas is not None else len(areas)
-            facts = f"""
-                SELECT x.emp, 'overall' AS skill, x.period,
-                       (SUM(x.k = {size_of}) >= {int(need)}) AS prof
-                FROM ({per_area}) x WHERE x.area IS NOT NULL
-                GROUP BY x.emp, x.period HAVING COUNT(*) = {len(areas)}"""
-            params = [*size_params, *params]
-    dims = [STAFF_DIMS[d] for d in q.staff_dims]
-    only_real = "" if q.include_simulated else "AND s.simulated = 0"
-    filter_sql, filter_params = staff_filter(q.province, q.unit)
-    only_real += filter_sql
-    if q.skill == "area":
-        skill_col, prof_col = facts_cols
-        source = f"""({per_area}) x JOIN staff s ON s.employee_id = x.emp AND s.active = 1
-            {only_real} WHERE x.area IS NOT NULL"""
-        period_col = "x.period"
-        # the size CASE sits in the select list, before the area CASE and the filters
-    else:
-        skill_col, prof_col, period_col = "f.skill", "f.prof", "f.period"
-        source = f"""({facts}) f JOIN staff s ON s.employee_id = f.emp AND s.active = 1
-            {only_real}"""
-    params = [*params, *filter_params]
-    if people:
+            wanted = list(areas)
+            table, skill_col, index, score = (
+                "area_results", "area_id", "area_results_person", "p_proficient",
+            )  # fmt: skip
+        marks = ",".join("?" * len(wanted)) or "NULL"
+        where.append(f"r.{skill_col} IN ({marks})")
+        params += wanted
+        # With no periods, grouping by person and skill follows the covering index, so
+        # SQLite streams it instead of sorting a million rows.
+        pick = PICKS[q.attempt].format(score=score)
         sql = f"""
-            SELECT {PERSON_COLS}, {skill_col}, {period_col}, {prof_col}
-            FROM {source} ORDER BY s.employee_id, {skill_col}, {period_col}"""
-        return db.conn.execute(sql, params)  # type: ignore[return-value]
-    select = ", ".join([*dims, skill_col, period_col])
-    sql = f"SELECT {select}, COUNT(*), SUM({prof_col}) FROM {source} GROUP BY {select}"
-    out = []
-    for row in db.conn.execute(sql, params):
-        *key, assessed, proficient = row
-        out.append((tuple(str(k) for k in key), assessed, proficient or 0))
-    return out
+            SELECT r.employee_id AS emp, r.{skill_col} AS skill, {PERIODS[q.period]} AS period,
+                   r.proficient AS prof, {P} AS p, {pick}
+            FROM {table} r INDEXED BY {index}
+            WHERE {" AND ".join(where)}
+            GROUP BY emp, skill{by_period}"""
+        return sql, params
 
+    def _facts(self, q: Query, areas: dict[str, list[str]]) -> tuple[str, list[object]]:
+        picked, params = self._picked(q, areas)
+        if q.skill != "overall":
+            return f"SELECT emp, skill, period, prof, p FROM ({picked})", params
+        need = q.min_areas if q.min_areas is not None else len(areas)
+        # p of the overall indicator, for the count method's companion sums only when every
+        # area is needed (a product); with fewer areas needed the posterior method streams
+        # the areas per person instead (`area_probabilities`).
+        sql = f"""
+            SELECT emp, 'overall' AS skill, period, (SUM(prof) >= {int(need)}) AS prof,
+                   CASE WHEN {int(need)} = {len(areas)} THEN exp(SUM(ln(max(p, 1e-300))))
+                        ELSE NULL END AS p
+            FROM ({picked}) GROUP BY emp, period HAVING COUNT(*) = {len(areas)}"""
+        return sql, params
 
-def registered(
-    db: sqlite_utils.Database,
-    staff_dims: Sequence[str],
-    province: str | None = None,
-    unit: str | None = None,
-) -> dict[tuple[str, ...], int]:
-    dims = [STAFF_DIMS[d] for d in staff_dims]
-    where, params = staff_filter(province, unit)
-    if not dims:
-        sql = f"SELECT COUNT(*) FROM staff s WHERE s.active = 1{where}"
-        return {(): db.conn.execute(sql, params).fetchone()[0]}
-    select = ", ".join(dims)
-    rows = db.conn.execute(
-        f"SELECT {select}, COUNT(*) FROM staff s WHERE s.active = 1{where} GROUP BY {select}",
-        params,
-    )
-    return {tuple(str(v) for v in r[:-1]): r[-1] for r in rows}
+    def _source(self, q: Query, facts: str) -> tuple[str, list[object]]:
+        only_real = "" if q.include_simulated else " AND s.simulated = 0"
+        filter_sql, filter_params = staff_filter(q.province, q.unit)
+        return (
+            f"({facts}) f JOIN staff s ON s.employee_id = f.emp AND s.active = 1"
+            f"{only_real}{filter_sql}",
+            filter_params,
+        )
 
+    def counts(self, q: Query, areas: dict[str, list[str]]) -> list[Cell]:
+        """Assessed, proficient and the sums of p and p(1-p), per group."""
+        facts, params = self._facts(q, areas)
+        source, more = self._source(q, facts)
+        dims = [STAFF_DIMS[d] for d in q.staff_dims]
+        select = ", ".join([*dims, "f.skill", "f.period"])
+        sql = (
+            f"SELECT {select}, COUNT(*), SUM(f.prof), SUM(f.p), SUM(f.p * (1 - f.p)) "
+            f"FROM {source} GROUP BY {select}"
+        )
+        out = []
+        for row in self.s.rows(sql, [*params, *more]):
+            *key, assessed, proficient, sum_p, sum_pq = row
+            out.append(
+                Cell(
+                    tuple(str(k) for k in key), assessed, proficient or 0,
+                    float(sum_p) if sum_p is not None else float("nan"),
+                    float(sum_pq) if sum_pq is not None else float("nan"),
+                )
+            )  # fmt: skip
+        return out
 
-def unregistered_assessed(db: sqlite_utils.Database) -> int:
-    """People with a submitted result who are not active in the staff register."""
-    return db.conn.execute(
-        """SELECT COUNT(*) FROM candidates c
-           WHERE NOT EXISTS (SELECT 1 FROM staff s
-                             WHERE s.employee_id = c.employee_id AND s.active = 1)
-             AND EXISTS (SELECT 1 FROM attempts a WHERE a.employee_id = c.employee_id
-                         AND a.status IN ('submitted', 'expired'))"""
-    ).fetchone()[0]
+    def probabilities(self, q: Query, areas: dict[str, list[str]]) -> Iterator[Any]:
+        """(staff dims..., skill, period, emp, p) per person, for plausible values.
 
+        For the overall indicator the rows are per person, period and area (skill = the
+        area), ordered by person and period, so the caller combines a person's areas.
+        """
+        sub = Query(**{**q.__dict__, "skill": "area"}) if q.skill == "overall" else q
+        facts, params = self._facts(sub, areas)
+        source, more = self._source(q, facts)
+        dims = [STAFF_DIMS[d] for d in q.staff_dims]
+        select = ", ".join([*dims, "f.skill", "f.period", "f.emp", "f.p"])
+        order = " ORDER BY f.emp, f.period" if q.skill == "overall" else ""
+        return self.s.stream(f"SELECT {select} FROM {source}{order}", [*params, *more])
 
-def simulated_note(db: sqlite_utils.Database) -> str | None:
-    row = db.conn.execute("SELECT value FROM meta WHERE key = 'simulated'").fetchone()
-    return row[0] if row else None
+    def people(self, q: Query, areas: dict[str, list[str]]) -> Iterator[Any]:
+        """One row per person, skill and period (PERSON_COLS, skill, period, proficient, p):
+        for the --personal export only."""
+        facts, params = self._facts(q, areas)
+        source, more = self._source(q, facts)
+        sql = f"""SELECT {PERSON_COLS}, f.skill, f.period, f.prof, f.p FROM {source}
+                  ORDER BY s.employee_id, f.skill, f.period"""
+        return self.s.stream(sql, [*params, *more])
+
+    def people_count(self, q: Query, areas: dict[str, list[str]]) -> int:
+        facts, params = self._facts(q, areas)
+        source, more = self._source(q, facts)
+        return int(self.s.value(f"SELECT COUNT(*) FROM {source}", [*params, *more]))
+
+    def registered(
+        self, staff_dims: Sequence[str], province: str | None = None, unit: str | None = None,
+        include_simulated: bool = True,
+    ) -> dict[tuple[str, ...], int]:  # fmt: skip
+        dims = [STAFF_DIMS[d] for d in staff_dims]
+        where, params = staff_filter(province, unit)
+        if not include_simulated:
+            where += " AND s.simulated = 0"
+        if not dims:
+            sql = f"SELECT COUNT(*) FROM staff s WHERE s.active = 1{where}"
+            return {(): int(self.s.value(sql, params))}
+        select = ", ".join(dims)
+        rows = self.s.rows(
+            f"SELECT {select}, COUNT(*) FROM staff s WHERE s.active = 1{where} GROUP BY {select}",
+            params,
+        )
+        return {tuple(str(v) for v in r[:-1]): r[-1] for r in rows}
+
+    def unregistered_assessed(self) -> int:
+        """People with a submitted result who are not active in the staff register."""
+        return int(
+            self.s.value(
+                """SELECT COUNT(*) FROM candidates c
+                   WHERE NOT EXISTS (SELECT 1 FROM staff s
+                                     WHERE s.employee_id = c.employee_id AND s.active = 1)
+                     AND EXISTS (SELECT 1 FROM attempts a WHERE a.employee_id = c.employee_id
+                                 AND a.status IN ('submitted', 'expired'))"""
+            )
+        )
+
+    def simulated_note(self) -> str | None:
+        return self.s.meta("simulated")
+
+    def measured_share(self) -> float:
+        """The share of counted results measured on the IRT scale (the rest: before it)."""
+        row = self.s.row("SELECT COUNT(*), COUNT(p_proficient) FROM results WHERE superseded = 0")
+        return (row[1] / row[0]) if row and row[0] else 1.0
