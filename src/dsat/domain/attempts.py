@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 AttemptStatus = Literal["in_progress", "submitted", "expired"]
 ScopeKind = Literal["competency", "area", "full"]
+Mode = Literal["fixed", "adaptive"]
+Feedback = Literal["practice", "assessment"]
 
 
 class Candidate(BaseModel):
@@ -31,6 +33,10 @@ class Attempt(BaseModel):
     submitted_at: datetime | None = None
     status: AttemptStatus
     position: int = 0
+    mode: Mode = "fixed"
+    feedback: Feedback = "practice"
+    origin: str = "app"
+    superseded_by: str | None = None
 
 
 class Response(BaseModel):
@@ -46,3 +52,5 @@ class Response(BaseModel):
     flagged: bool = False
     score: float | None = None
     max_score: float | None = None
+    pretest: bool = False  # shown to gather calibration data, not scored
+    variant: int | None = None  # generated tasks: the seed their content is built from

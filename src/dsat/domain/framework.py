@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -52,12 +52,39 @@ class SelfRatingStep(_Model):
     band: Ident
 
 
+class AdaptiveRules(_Model):
+    """How an adaptive test chooses items and when it stops (docs/levels.md)."""
+
+    se_target: Annotated[float, Field(gt=0.05, le=2)] = 0.4  # per area in the full assessment
+    max_items: Annotated[int, Field(ge=1, le=500)] = 30  # per area
+    min_per_competency: Annotated[int, Field(ge=0, le=20)] = 2
+    randomesque: Annotated[int, Field(ge=1, le=20)] = 5  # a random pick among the best k
+    exposure_cap: Annotated[float, Field(gt=0, le=1)] = 0.35  # share of tests an item may be in
+    pretest: Annotated[int, Field(ge=0, le=2)] = 2  # new items shown unscored, per test
+    avoid_seen_days: Annotated[int, Field(ge=0, le=3650)] = 365
+
+
 class Blueprint(_Model):
-    """How many items a form draws per stage (for each competency in scope)."""
+    """How a test of one scope is built: a fixed form drawing items per stage (for each
+    competency in scope), or an adaptive test; and what its result screen shows."""
 
     per_stage: dict[Ident, Annotated[int, Field(ge=0)]]
     self_rating: Annotated[int, Field(ge=0)] = 1
     seconds_per_item: Annotated[int, Field(ge=10)] = 90
+    mode: Literal["fixed", "adaptive"] = "fixed"
+    adaptive: AdaptiveRules = AdaptiveRules()
+    # practice: right answers and explanations after the test; assessment: level, precision
+    # and what to study, no keys of the items seen
+    feedback: Literal["practice", "assessment"] = "practice"
+    # a retake of the same scope within this many hours is refused (None: 24 h in assessment
+    # mode, none in practice mode)
+    retake_cooldown_hours: Annotated[float, Field(ge=0, le=8760)] | None = None
+
+    @property
+    def cooldown_hours(self) -> float:
+        if self.retake_cooldown_hours is not None:
+            return self.retake_cooldown_hours
+        return 24.0 if self.feedback == "assessment" else 0.0
 
 
 class Blueprints(_Model):
@@ -86,6 +113,23 @@ class Crosswalk(_Model):
     map: dict[str, list[Ident]]
 
 
+class Scale(_Model):
+    """The IRT scale of every area: where item levels sit before calibration, and where a
+    person's level starts (docs/levels.md). Each area may override the cuts."""
+
+    # prior difficulty of an item of each declared level 1-8 (logit scale, N(0,1) people)
+    level_difficulty: list[float] = Field(
+        default=[-2.1, -1.5, -0.9, -0.3, 0.3, 0.9, 1.5, 2.1], min_length=8, max_length=8
+    )
+    prior_discrimination: Annotated[float, Field(gt=0.1, le=4)] = 1.0
+    # a person is at level L when they answer level-L items right with this probability
+    response_probability: Annotated[float, Field(gt=0.5, lt=0.95)] = 0.67
+    # explicit cuts per area (8 values: where levels 1..8 start); derived when absent
+    area_cuts: dict[Ident, list[float]] = Field(default_factory=dict)
+    # above this standard error a level is "not enough evidence yet"
+    max_se: Annotated[float, Field(gt=0, le=5)] = 0.75
+
+
 class Framework(_Model):
     id: Ident
     version: str = "1"
@@ -95,6 +139,7 @@ class Framework(_Model):
     proficient_band: Ident
     self_rating_scale: list[SelfRatingStep] = Field(min_length=2)
     blueprints: Blueprints
+    scale: Scale = Scale()
     areas: list[Area] = Field(min_length=1)
     crosswalks: list[Crosswalk] = Field(default_factory=list)
 
@@ -124,6 +169,11 @@ class Framework(_Model):
         if dupes:
             raise ValueError(f"areas: duplicate ids {', '.join(dupes)}")
         self._check_crosswalks()
+        for area_id, cuts in self.scale.area_cuts.items():
+            if self.area(area_id) is None:
+                raise ValueError(f"scale.area_cuts: {area_id!r} is not an area id")
+            if len(cuts) != 8 or cuts != sorted(cuts) or len(set(cuts)) != 8:
+                raise ValueError(f"scale.area_cuts.{area_id}: 8 strictly increasing values")
         return self
 
     def _check_crosswalks(self) -> None:

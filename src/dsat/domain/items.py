@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
-from dsat.domain.text import LocalizedText, NonEmptyStr
+from dsat.domain.text import CleanText, LocalizedText, NonEmptyStr
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", max_length=80)]
 OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", max_length=20)]
@@ -171,7 +171,7 @@ class MatchRules(_Model):
 
 
 class PartialAnswer(_Model):
-    text: NonEmptyStr
+    text: CleanText
     fraction: Annotated[float, Field(gt=0, lt=1)]
 
 
@@ -179,7 +179,7 @@ class ShortAnswerItem(_ItemBase):
     """Typed text. `answers` earn full credit; `partial` answers earn their fraction."""
 
     type: Literal["short_answer"]
-    answers: list[NonEmptyStr] = Field(min_length=1)
+    answers: list[CleanText] = Field(min_length=1)
     partial: list[PartialAnswer] = Field(default_factory=list)
     match: MatchRules = MatchRules()
 

@@ -22,10 +22,32 @@ class CompetencyResult(BaseModel):
     self_band: str | None = None
     items: int = 0
     answered: int = 0
+    # measured on the area's IRT scale (docs/levels.md); None for results from before it
+    theta: float | None = None
+    se: float | None = None
+    level: int | None = None  # DigComp level 1-8
+    p_proficient: float | None = None  # posterior probability of being at least proficient
+    provisional: bool = False  # the item parameters were only priors
 
     @property
     def self_disagrees(self) -> bool:
         return self.self_band is not None and self.self_band != self.band
+
+
+class AreaResult(BaseModel):
+    """The level in one area (one IRT scale), from every scored item of the area."""
+
+    model_config = ConfigDict(frozen=True)
+
+    area_id: str
+    theta: float | None
+    se: float | None
+    level: int | None
+    band: str | None
+    proficient: bool
+    p_proficient: float | None
+    items: int
+    provisional: bool = False
 
 
 @dataclass(frozen=True)

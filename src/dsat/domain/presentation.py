@@ -1,7 +1,8 @@
 """What a candidate may see of an item, and how answers and keys read after submission.
 
 `present` builds an allow-listed view with no key, fraction or explanation in it: candidate
-screens only ever receive a `PresentedItem`.
+screens only ever receive a `PresentedItem`. Every text is given in both languages, so a
+screen switches language without asking for the item again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dsat.domain.framework import Framework
 from dsat.domain.items import (
+    Item,
     MatchingItem,
     MultipleChoiceItem,
     NumericalItem,
@@ -21,10 +23,11 @@ from dsat.domain.items import (
     SingleChoiceItem,
     TrueFalseItem,
 )
-from dsat.domain.text import Lang
+from dsat.domain.text import LocalizedText, clean
 
 Kind = Literal["choice", "multi", "text", "number", "matching", "ordering"]
-TF_LABELS = {"vi": ("Đúng", "Sai"), "en": ("True", "False")}
+TRUE = LocalizedText(vi="Đúng", en="True")
+FALSE = LocalizedText(vi="Sai", en="False")
 
 
 class Choice(BaseModel):
@@ -32,22 +35,21 @@ class Choice(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     value: Any
-    text: str
+    text: LocalizedText
 
 
 class PresentedItem(BaseModel):
     model_config = ConfigDict(frozen=True)
     item_type: str
     kind: Kind
-    stem: str
+    stem: LocalizedText
     choices: list[Choice] = []  # options, scale steps, rights (matching) or steps (ordering)
-    lefts: list[str] = []  # matching only
-    unit: str | None = None  # numerical only
+    lefts: list[LocalizedText] = []  # matching only
+    unit: LocalizedText | None = None  # numerical only
 
 
-def present(item: Any, order: tuple[int, ...] | None, lang: Lang, fw: Framework) -> PresentedItem:
-    stem = item.stem.get(lang)
-    base = {"item_type": item.type, "stem": stem}
+def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
+    base: dict[str, Any] = {"item_type": item.type, "stem": item.stem}
 
     def ordered(seq: list[Any]) -> list[tuple[int, Any]]:
         idx = list(order) if order is not None else list(range(len(seq)))
@@ -56,78 +58,98 @@ def present(item: Any, order: tuple[int, ...] | None, lang: Lang, fw: Framework)
     match item:
         case SingleChoiceItem() | MultipleChoiceItem():
             kind: Kind = "multi" if item.type == "multiple" else "choice"
-            choices = [Choice(value=o.id, text=o.text.get(lang)) for _, o in ordered(item.options)]
+            choices = [Choice(value=o.id, text=o.text) for _, o in ordered(item.options)]
             return PresentedItem(kind=kind, choices=choices, **base)
         case TrueFalseItem():
-            yes, no = TF_LABELS[lang]
             return PresentedItem(
                 kind="choice",
-                choices=[Choice(value=True, text=yes), Choice(value=False, text=no)],
+                choices=[Choice(value=True, text=TRUE), Choice(value=False, text=FALSE)],
                 **base,
             )
         case SelfRatingItem():
-            steps = [
-                Choice(value=i, text=s.label.get(lang)) for i, s in enumerate(fw.self_rating_scale)
-            ]
+            steps = [Choice(value=i, text=s.label) for i, s in enumerate(fw.self_rating_scale)]
             return PresentedItem(kind="choice", choices=steps, **base)
         case ShortAnswerItem():
             return PresentedItem(kind="text", **base)
         case NumericalItem():
-            unit = item.unit.get(lang) if item.unit else None
-            return PresentedItem(kind="number", unit=unit, **base)
+            return PresentedItem(kind="number", unit=item.unit, **base)
         case MatchingItem():
-            rights = [Choice(value=i, text=r.get(lang)) for i, r in ordered(item.rights())]
-            lefts = [p.left.get(lang) for p in item.pairs]
+            rights = [Choice(value=i, text=r) for i, r in ordered(item.rights())]
+            lefts = [p.left for p in item.pairs]
             return PresentedItem(kind="matching", choices=rights, lefts=lefts, **base)
         case OrderingItem():
-            steps = [Choice(value=i, text=s.get(lang)) for i, s in ordered(item.steps)]
+            steps = [Choice(value=i, text=s) for i, s in ordered(item.steps)]
             return PresentedItem(kind="ordering", choices=steps, **base)
     raise ValueError(f"unsupported item type {type(item).__name__}")
 
 
-def describe_answer(item: Any, answer: Any, lang: Lang, fw: Framework) -> str | None:
+def _each(texts: list[LocalizedText], sep: str) -> LocalizedText:
+    return LocalizedText(
+        vi=sep.join(t.vi for t in texts) or "—", en=sep.join(t.en for t in texts) or "—"
+    )
+
+
+def _pairs(pairs: list[tuple[LocalizedText, LocalizedText | None]]) -> LocalizedText:
+    def one(lang: Literal["vi", "en"]) -> str:
+        return "; ".join(f"{a.get(lang)} → {b.get(lang) if b else '—'}" for a, b in pairs)
+
+    return LocalizedText(vi=one("vi"), en=one("en"))
+
+
+def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | None:
     """The answer in words, as the result screen shows it; None when unanswered."""
-    if answer is None or answer == [] or answer == "":
+    if answer is None or answer == [] or (isinstance(answer, str) and not answer.strip()):
         return None
     match item:
         case SingleChoiceItem():
-            return next(o.text.get(lang) for o in item.options if o.id == answer)
+            return next(o.text for o in item.options if o.id == answer)
         case MultipleChoiceItem():
-            return "; ".join(o.text.get(lang) for o in item.options if o.id in answer)
+            return _each([o.text for o in item.options if o.id in answer], "; ")
         case TrueFalseItem():
-            return TF_LABELS[lang][0 if answer else 1]
+            return TRUE if answer else FALSE
         case SelfRatingItem():
-            return fw.self_rating_scale[answer].label.get(lang)
+            return fw.self_rating_scale[answer].label
         case ShortAnswerItem() | NumericalItem():
-            return str(answer)
+            return LocalizedText.same(clean(str(answer)).strip() or "—")
         case MatchingItem():
             rights = item.rights()
-            return "; ".join(
-                f"{p.left.get(lang)} → {rights[a].get(lang) if a is not None else '—'}"
-                for p, a in zip(item.pairs, answer, strict=True)
+            return _pairs(
+                [
+                    (p.left, rights[a] if a is not None else None)
+                    for p, a in zip(item.pairs, answer, strict=True)
+                ]
             )
         case OrderingItem():
-            return " → ".join(item.steps[i].get(lang) for i in answer)
-    return str(answer)
+            return _each([item.steps[i] for i in answer], " → ")
+    return LocalizedText.same(clean(str(answer)))
 
 
-def describe_key(item: Any, lang: Lang) -> str | None:
-    """The right answer in words; None for self-rating, which has none."""
+def describe_key(item: Item, lang: Literal["vi", "en"] | None = None) -> Any:
+    """The right answer in words (in `lang` when given); None for self-rating."""
+    key = _key_text(item)
+    return key.get(lang) if lang is not None and key is not None else key
+
+
+def _key_text(item: Item) -> LocalizedText | None:
     match item:
         case SingleChoiceItem():
-            return next(o.text.get(lang) for o in item.options if o.id == item.key)
+            return next(o.text for o in item.options if o.id == item.key)
         case MultipleChoiceItem():
-            return "; ".join(o.text.get(lang) for o in item.options if o.id in item.key)
+            return _each([o.text for o in item.options if o.id in item.key], "; ")
         case TrueFalseItem():
-            return TF_LABELS[lang][0 if item.key else 1]
+            return TRUE if item.key else FALSE
         case ShortAnswerItem():
-            return " / ".join(item.answers)
+            return LocalizedText.same(" / ".join(item.answers))
         case NumericalItem():
-            unit = f" {item.unit.get(lang)}" if item.unit else ""
             tol = f" (± {item.tolerance:g})" if item.tolerance else ""
-            return f"{item.answer:g}{unit}{tol}"
+            if item.unit:
+                return LocalizedText(
+                    vi=f"{item.answer:g} {item.unit.vi}{tol}",
+                    en=f"{item.answer:g} {item.unit.en}{tol}",
+                )
+            return LocalizedText.same(f"{item.answer:g}{tol}")
         case MatchingItem():
-            return "; ".join(f"{p.left.get(lang)} → {p.right.get(lang)}" for p in item.pairs)
+            return _pairs([(p.left, p.right) for p in item.pairs])
         case OrderingItem():
-            return " → ".join(s.get(lang) for s in item.steps)
+            return _each(list(item.steps), " → ")
     return None

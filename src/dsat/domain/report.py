@@ -98,3 +98,54 @@ def suppress(
             elif len(hidden) == 1 and total is not None:  # the total is that one row
                 total.suppressed, total.reason = True, "secondary"
                 changed = True
+
+
+# --- measurement error: plausible values -------------------------------------------------
+PV_DRAWS = 20  # plausible values per person (PISA publishes 10; more draws, less noise)
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class PosteriorShare:
+    """A share estimated with each person's measurement error (Rubin's rules)."""
+
+    percent: float  # mean over draws of the share proficient
+    se: float  # total standard error, percentage points
+    low: float
+    high: float
+    measurement_se: float  # the part from measurement error alone, percentage points
+
+
+def rubin_share(counts: Sequence[float], n: int, z: float = Z95) -> PosteriorShare | None:
+    """Combine the share proficient of each plausible-value draw (`counts` proficient among
+    `n` people per draw) with the sampling variance, by Rubin's rules:
+    T = W + (1 + 1/M) B, W the mean sampling variance p(1-p)/n, B the variance between
+    draws. The interval is mean ± z √T, within [0, 100]."""
+    if n <= 0 or not counts:
+        return None
+    m = len(counts)
+    shares = [c / n for c in counts]
+    mean = sum(shares) / m
+    within = sum(s * (1 - s) / n for s in shares) / m
+    between = sum((s - mean) ** 2 for s in shares) / (m - 1) if m > 1 else 0.0
+    total = within + (1 + 1 / m) * between
+    se = math.sqrt(max(total, 0.0))
+    return PosteriorShare(
+        percent=100 * mean,
+        se=100 * se,
+        low=100 * max(0.0, mean - z * se),
+        high=100 * min(1.0, mean + z * se),
+        measurement_se=100 * math.sqrt((1 + 1 / m) * between),
+    )
+
+
+def at_least(probabilities: Sequence[float], k: int) -> float:
+    """P(at least k of independent events happen), the events' probabilities given."""
+    dist = [1.0]
+    for p in probabilities:
+        nxt = [0.0] * (len(dist) + 1)
+        for j, q in enumerate(dist):
+            nxt[j] += q * (1 - p)
+            nxt[j + 1] += q * p
+        dist = nxt
+    return sum(dist[k:])

@@ -6,25 +6,56 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 DEFAULT_LANG: Lang = "vi"
 
+# Characters that change a terminal's state or a text's direction instead of showing:
+# C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """`text` without control characters (line breaks as \\n): safe to show in a terminal."""
+    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def refuse_control(text: str) -> str:
+    """Validator: text from outside may not carry control characters (named when found)."""
+    found = CONTROL.search(text)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group(0)):04X} is not allowed in text")
+    return text
+
+
+def _line_breaks(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+CleanText = Annotated[NonEmptyStr, BeforeValidator(_line_breaks), AfterValidator(refuse_control)]
 
 
 class LocalizedText(BaseModel):
-    """A text that exists in every supported language; none may be empty."""
+    """A text that exists in every supported language; none may be empty or hold control
+    characters."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    vi: NonEmptyStr
-    en: NonEmptyStr
+    vi: CleanText
+    en: CleanText
 
     def get(self, lang: Lang) -> str:
         return self.vi if lang == "vi" else self.en
+
+    @classmethod
+    def same(cls, text: str) -> LocalizedText:
+        """One text for both languages (a typed answer, a number)."""
+        return cls(vi=text, en=text)
 
 
 _SPACES = re.compile(r"\s+")
