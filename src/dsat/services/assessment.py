@@ -1,47 +1,55 @@
 """Taking a test: identify, choose a scope, answer, flag, move, submit, resume, review.
 
 The deadline is enforced here from the stored attempt, never by a screen's timer: an
-answer that arrives after the deadline is refused whoever sends it.
+answer that arrives after the deadline is refused whoever sends it. Fixed forms are drawn
+whole when the attempt starts; adaptive tests choose each next item from the pool stored
+with the attempt (services/adaptive.py), in the same write as the answer before it.
 """
 
 from __future__ import annotations
 
-import re
+import random
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
+from dsat.domain.adaptive import Pick
 from dsat.domain.attempts import Attempt, Candidate
-from dsat.domain.forms import FormError, assemble_form, time_limit_seconds
-from dsat.domain.framework import Framework
-from dsat.domain.levels import CompetencyResult, ScoredResponse, competency_results
-from dsat.domain.presentation import PresentedItem, describe_answer, describe_key, present
-from dsat.domain.scoring import AnswerError, check_answer, is_answered, score_fraction
-from dsat.domain.text import Lang
+from dsat.domain.forms import FormEntry, FormError, assemble_form, entry_for, time_limit_seconds
+from dsat.domain.framework import Blueprint, Framework
+from dsat.domain.items import Item
+from dsat.domain.levels import CompetencyResult
+from dsat.domain.measure import precision
+from dsat.domain.presentation import PresentedItem, present
+from dsat.domain.results import Answered, Scored, score_attempt
+from dsat.domain.scoring import AnswerError, check_answer, is_answered
+from dsat.services import adaptive, leases
+from dsat.services.candidates import EMPLOYEE_ID, SignedIn, identify
 from dsat.services.clock import Clock, system_clock
 from dsat.services.errors import ServiceError
-from dsat.store import attempts as store
-from dsat.store import candidates, catalogue
-from dsat.store.db import now_iso, transaction
+from dsat.services.throttle import Throttle
+from dsat.store import Store
+from dsat.store.base import VIETNAM
+from dsat.store.results import Finished
 
 FULL_SCOPE = "all"  # scope id of the full assessment
-EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+__all__ = ["EMPLOYEE_ID", "FULL_SCOPE", "AssessmentService"]
 
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """One line of the competency picker."""
+    """One line of the competency picker (names come from the framework, in any language)."""
 
     scope_kind: str  # "full", "area" or "competency"
     scope_id: str
-    name: str
     items: int
+    mode: str  # "fixed" or "adaptive"
     last_band: str | None
     last_percent: float | None
+    last_sure: float | None = None  # how sure the last level is (None: before IRT)
+    last_enough: bool = True  # False: the last result did not have enough evidence
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Slot:
     answer: Any
     flagged: bool
     saved_at: datetime | None
+    pretest: bool = False
 
     @property
     def answered(self) -> bool:
@@ -64,6 +73,7 @@ class Slot:
 class SavedAnswer:
     value: Any
     saved_at: datetime
+    finished: bool = False  # adaptive: no further item; the test may be submitted
 
 
 @dataclass(frozen=True)
@@ -71,28 +81,11 @@ class AttemptState:
     attempt: Attempt
     slots: list[Slot]
     remaining_seconds: int
+    finished: bool = False  # adaptive: every area has stopped
 
-
-@dataclass(frozen=True)
-class ReviewedItem:
-    """An item after submission, with the answer given, the key and the explanation."""
-
-    position: int
-    competency_id: str
-    stem: str
-    item_type: str
-    your_answer: str | None
-    right_answer: str | None
-    explanation: str | None
-    fraction: float
-    scored: bool
-
-
-@dataclass(frozen=True)
-class ResultView:
-    attempt: Attempt
-    results: list[CompetencyResult]
-    items: list[ReviewedItem]
+    @property
+    def adaptive(self) -> bool:
+        return self.attempt.mode == "adaptive"
 
 
 class AssessmentService:
@@ -100,82 +93,85 @@ class AssessmentService:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        store: Store,
         framework: Framework,
         clock: Clock = system_clock,
         grace_seconds: int = 0,
+        *,
+        client: str = "local",
+        machine: str | None = None,
+        throttle: Throttle | None = None,
     ):
         """`grace_seconds`: after the time limit, a candidate may still submit (as in
-        Moodle's grace period) but no longer change answers."""
-        self.db, self.fw, self.clock = db, framework, clock
+        Moodle's grace period) but no longer change answers. `client` names the terminal or
+        browser (wrong sitting codes are counted per client); `machine`, when given, is the
+        machine that remembers its last candidate (None: nobody is remembered)."""
+        self.store, self.fw, self.clock = store, framework, clock
         self.grace = timedelta(seconds=grace_seconds)
-        self._items: dict[tuple[str, int], Any] = {}
+        self.client, self.machine = client, machine
+        self.throttle = throttle or Throttle()
+        self._feedback: dict[str, str] = {}  # employee -> the sitting's feedback mode
 
     # --- candidates --------------------------------------------------------------------
-    code_fail_delay = 1.0  # seconds; the same for every kind of wrong code
-
     def codes_required(self) -> bool:
         """While a sitting is open, candidates also give a one-time session code."""
         from dsat.services.sittings import codes_required
 
-        return codes_required(self.db, self.clock())
+        return codes_required(self.store, self.clock())
 
     def identify(
         self, employee_id: str, full_name: str, unit: str, code: str | None = None
     ) -> Candidate:
-        employee_id, full_name, unit = (
-            employee_id.strip(),
-            " ".join(full_name.split()),
-            unit.strip(),
-        )
-        if not EMPLOYEE_ID.match(employee_id):
-            raise ServiceError("error.employee_id")
-        if not full_name:
-            raise ServiceError("error.full_name")
-        if not unit:
-            raise ServiceError("error.unit")
-        if self.codes_required():
-            from dsat.services.sittings import use_code
+        signed: SignedIn = identify(
+            self.store, employee_id, full_name, unit, code, client=self.client,
+            now=self.clock(), throttle=self.throttle,
+        )  # fmt: skip
+        if signed.feedback:
+            self._feedback[signed.candidate.employee_id] = signed.feedback
+        if self.machine is not None:
+            with self.store.unit_of_work():
+                self.store.candidates.remember(self.machine, signed.candidate.employee_id)
+        return signed.candidate
 
-            use_code(self.db, employee_id, code or "", self.clock(), self.code_fail_delay)
-        cand = Candidate(employee_id=employee_id, full_name=full_name[:120], unit=unit[:200])
-        with transaction(self.db):
-            candidates.upsert_candidate(self.db, cand, now_iso(self.clock()))
-        return cand
-
-    def last_candidate(self) -> Candidate | None:
-        return candidates.last_candidate(self.db)
+    def remembered(self) -> Candidate | None:
+        """The last candidate of this machine, when the machine remembers one."""
+        if self.machine is None:
+            return None
+        return self.store.candidates.remembered(self.machine)
 
     # --- choosing ------------------------------------------------------------------------
-    def menu(self, employee_id: str | None, lang: Lang) -> list[MenuEntry]:
+    def blueprint(self, kind: str) -> Blueprint:
+        return getattr(self.fw.blueprints, kind)  # type: ignore[no-any-return]
+
+    def menu(self, employee_id: str | None) -> list[MenuEntry]:
         """The full assessment, then areas and their competencies that have items, with the
         candidate's last level for each competency."""
-        counts = catalogue.item_counts(self.db)
-        last = store.latest_bands(self.db, employee_id) if employee_id else {}
-        out = [
-            MenuEntry("full", FULL_SCOPE, self.fw.name.get(lang), sum(counts.values()), None, None)
-        ]
+        counts = self.store.items.counts()
+        last = self.store.results.latest_bands(employee_id) if employee_id else {}
+        bp = self.fw.blueprints
+        out = [MenuEntry("full", FULL_SCOPE, sum(counts.values()), bp.full.mode, None, None)]
         for area in self.fw.areas:
             comps = [c for c in area.competencies if counts.get(c.id)]
             if not comps:
                 continue
-            out.append(
-                MenuEntry(
-                    "area",
-                    area.id,
-                    area.name.get(lang),
-                    sum(counts[c.id] for c in comps),
-                    None,
-                    None,
-                )
-            )
+            n = sum(counts[c.id] for c in comps)
+            out.append(MenuEntry("area", area.id, n, bp.area.mode, None, None))
             for c in comps:
-                band, pct = last.get(c.id, (None, None))
-                out.append(MenuEntry("competency", c.id, c.name.get(lang), counts[c.id], band, pct))
+                band, pct, theta, se = last.get(c.id, (None, None, None, None))
+                sure, enough = None, True
+                if band is not None and theta is not None and se is not None:
+                    p = precision(self.fw, area.id, theta, se, band)
+                    sure, enough = p.sure, p.enough
+                out.append(
+                    MenuEntry(
+                        "competency", c.id, counts[c.id], bp.competency.mode, band, pct, sure,
+                        enough,
+                    )
+                )  # fmt: skip
         return out
 
     def _scope(self, kind: str, scope_id: str) -> list[str]:
-        counts = catalogue.item_counts(self.db)
+        counts = self.store.items.counts()
         if kind == "competency" and self.fw.competency(scope_id):
             return [scope_id]
         if kind == "area" and (area := self.fw.area(scope_id)):
@@ -184,73 +180,125 @@ class AssessmentService:
             return [c for c in self.fw.competency_ids() if counts.get(c)]
         raise ServiceError("error.scope", scope=scope_id)
 
+    def _whole_areas(self, attempt: Attempt) -> list[str]:
+        """The areas an attempt covers whole (area and full scopes): they get a result."""
+        if attempt.scope_kind == "area":
+            return [attempt.scope_id]
+        if attempt.scope_kind == "full":
+            return [a.id for a in self.fw.areas]
+        return []
+
     # --- the attempt ---------------------------------------------------------------------
     def start(
-        self, employee_id: str, kind: str, scope_id: str, lang: Lang, seed: int | None = None
+        self, employee_id: str, kind: str, scope_id: str, lang: str, seed: int | None = None
     ) -> AttemptState:
         comps = self._scope(kind, scope_id)
-        blueprint = getattr(self.fw.blueprints, kind)
-        seed = secrets.randbelow(2**31) if seed is None else seed
-        try:
-            entries = assemble_form(
-                self.fw, catalogue.active_items(self.db, comps), comps, blueprint, seed
-            )
-        except FormError:
-            raise ServiceError("error.no_items", scope=scope_id) from None
+        blueprint = self.blueprint(kind)
+        feedback = self._feedback.get(employee_id, blueprint.feedback)
         now = self.clock()
+        cooldown = blueprint.cooldown_hours if feedback == "assessment" else 0.0
+        if cooldown:
+            last = self.store.attempts.last_finished(employee_id, kind, scope_id)
+            if last is not None and now - last < timedelta(hours=cooldown):
+                again = (last + timedelta(hours=cooldown)).astimezone(VIETNAM)
+                raise ServiceError(
+                    "error.cooldown", hours=f"{cooldown:g}", when=again.strftime("%d/%m/%Y %H:%M")
+                )
+        seed = secrets.randbelow(2**31) if seed is None else seed
+        attempt_id = str(uuid.uuid4())
+        if blueprint.mode == "adaptive":
+            keys, upto = adaptive.build_pool(
+                self.store, self.fw, comps, blueprint.adaptive, employee_id, now
+            )
+            rng = random.Random(seed)
+            ratings = [v for v in self.store.items.active(comps) if not v.item.scored]
+            entries = [entry_for(v, v.item.competency, rng) for v in ratings]
+            pool: Any = {"items": keys, "competencies": comps}
+            n_areas = len({a.id for c in comps if (a := self.fw.area_of(c)) is not None})
+            seconds = blueprint.seconds_per_item * (
+                len(entries) + blueprint.adaptive.max_items * n_areas
+            )
+        else:
+            upto = self.store.measurement.head()
+            try:
+                entries = assemble_form(
+                    self.fw, self.store.items.active(comps), comps, blueprint, seed
+                )
+            except FormError:
+                raise ServiceError("error.no_items", scope=scope_id) from None
+            pool = None
+            seconds = time_limit_seconds(blueprint, len(entries))
         attempt = Attempt(
-            id=str(uuid.uuid4()),
-            employee_id=employee_id,
-            scope_kind=kind,
-            scope_id=scope_id,
-            form_seed=seed,
-            lang=lang,
-            started_at=now,
-            deadline=now + timedelta(seconds=time_limit_seconds(blueprint, len(entries))),
-            status="in_progress",
-        )
-        with transaction(self.db):
-            store.create_attempt(self.db, attempt, self.fw.id, entries)
-        return self.state(attempt.id, lang)
+            id=attempt_id, employee_id=employee_id, scope_kind=kind, scope_id=scope_id,
+            form_seed=seed, lang=lang, started_at=now, deadline=now + timedelta(seconds=seconds),
+            status="in_progress", mode=blueprint.mode, feedback=feedback,
+        )  # fmt: skip
+        with self.store.unit_of_work():
+            self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)
+            if blueprint.mode == "adaptive":
+                pick = self._next(attempt)
+                if pick is None and not entries:
+                    raise ServiceError("error.no_items", scope=scope_id)
+                if pick is not None:
+                    self._append(attempt, len(entries), pick)
+        return self.state(attempt.id)
+
+    def _snapshot(self, attempt: Attempt) -> adaptive.Snapshot:
+        upto, pool = self.store.attempts.snapshot(attempt.id)
+        blueprint = self.blueprint(attempt.scope_kind)
+        return adaptive.snapshot(
+            self.store, self.fw, pool["items"], upto or 0, pool["competencies"],
+            blueprint.adaptive,
+        )  # fmt: skip
+
+    def _next(self, attempt: Attempt) -> Pick | None:
+        """The adaptive test's next item, from the snapshot and the answers so far."""
+        snap = self._snapshot(attempt)
+        given = adaptive.given_of(self.store, snap, self.store.attempts.responses(attempt.id))
+        return adaptive.choose_next(self.store, self.fw, snap, attempt.form_seed, given)
+
+    def _append(self, attempt: Attempt, position: int, pick: Pick) -> None:
+        item = self.store.items.version(pick.item.item_id, pick.item.version)
+        assert item is not None
+        rng = random.Random(f"dsat-form:{attempt.form_seed}:{position}")
+        entry = entry_for(_versioned(item, pick.item.version), item.competency, rng)
+        if pick.item.pretest:
+            entry = FormEntry(
+                entry.item_id, entry.version, entry.competency_id, entry.order, True,
+                entry.variant,
+            )  # fmt: skip
+        self.store.attempts.add_entry(attempt.id, position, entry)
 
     # --- one live session per attempt -------------------------------------------------------
     def claim(self, attempt_id: str, session: str) -> None:
-        from dsat.services import leases
-
-        leases.claim(self.db, attempt_id, session, self.clock())
+        leases.claim(self.store, attempt_id, session, self.clock())
 
     def busy(self, attempt_id: str, session: str) -> bool:
         """True when another live session (window, browser tab) shows this attempt."""
-        from dsat.services import leases
-
-        return leases.busy(self.db, attempt_id, session, self.clock())
+        return leases.busy(self.store, attempt_id, session, self.clock())
 
     def still_here(self, attempt_id: str, session: str) -> None:
-        from dsat.services import leases
-
-        leases.touch(self.db, attempt_id, session, self.clock())
+        leases.touch(self.store, attempt_id, session, self.clock())
 
     def let_go(self, attempt_id: str, session: str) -> None:
-        from dsat.services import leases
-
-        leases.release(self.db, attempt_id, session)
+        leases.release(self.store, attempt_id, session)
 
     def last_saved(self, attempt_id: str) -> datetime | None:
-        return store.last_saved(self.db, attempt_id)
+        return self.store.attempts.last_saved(attempt_id)
 
     def resumable(self, employee_id: str) -> Attempt | None:
         """The candidate's unfinished attempt, after closing any whose time ran out."""
         self.expire_overdue()
-        return store.in_progress(self.db, employee_id)
+        return self.store.attempts.in_progress(employee_id)
 
-    def _item(self, item_id: str, version: int) -> Any:
-        key = (item_id, version)
-        if key not in self._items:
-            self._items[key] = catalogue.item_version(self.db, item_id, version)
-        return self._items[key]
+    def item(self, item_id: str, version: int) -> Item:
+        found = self.store.items.version(item_id, version)
+        if found is None:
+            raise ServiceError("error.no_attempt")
+        return found
 
     def _attempt(self, attempt_id: str) -> Attempt:
-        attempt = store.get_attempt(self.db, attempt_id)
+        attempt = self.store.attempts.get(attempt_id)
         if attempt is None:
             raise ServiceError("error.no_attempt")
         return attempt
@@ -262,20 +310,28 @@ class AssessmentService:
         """Seconds in which a timed-out attempt may still be submitted (0: none)."""
         return max(0, int((attempt.deadline + self.grace - self.clock()).total_seconds()))
 
-    def state(self, attempt_id: str, lang: Lang) -> AttemptState:
+    def state(self, attempt_id: str) -> AttemptState:
+        """The attempt as its screen shows it, in both languages."""
         attempt = self._attempt(attempt_id)
+        responses = self.store.attempts.responses(attempt_id)
+        items = self.store.items.versions([(r.item_id, r.item_version) for r in responses])
         slots = [
             Slot(
                 position=r.position,
                 competency_id=r.competency_id,
-                item=present(self._item(r.item_id, r.item_version), r.order, lang, self.fw),
+                item=present(items[(r.item_id, r.item_version)], r.order, self.fw),
                 answer=r.answer,
                 flagged=r.flagged,
                 saved_at=r.answered_at,
+                pretest=r.pretest,
             )
-            for r in store.responses(self.db, attempt_id)
+            for r in responses
         ]
-        return AttemptState(attempt, slots, self.remaining(attempt))
+        finished = False
+        if attempt.mode == "adaptive" and attempt.status == "in_progress":
+            last = responses[-1] if responses else None
+            finished = last is None or last.answered_at is not None
+        return AttemptState(attempt, slots, self.remaining(attempt), finished)
 
     def _open(self, attempt_id: str) -> Attempt:
         attempt = self._attempt(attempt_id)
@@ -286,104 +342,119 @@ class AssessmentService:
         return attempt
 
     def answer(self, attempt_id: str, position: int, answer: Any) -> SavedAnswer:
-        """Validate and store one answer in its own transaction; returns what was saved."""
-        with transaction(self.db):
-            self._open(attempt_id)
-            at = store.item_at(self.db, attempt_id, position)
+        """Validate and store one answer in its own unit of work; returns what was saved.
+
+        In an adaptive test only the item on screen can be answered (the ones before are
+        final), and the next item is chosen in the same write.
+        """
+        with self.store.unit_of_work():
+            attempt = self._open(attempt_id)
+            at = self.store.attempts.item_at(attempt_id, position)
             if at is None:
                 raise ServiceError("error.position", position=position)
+            finished = False
+            if attempt.mode == "adaptive":
+                count = len(self.store.attempts.responses(attempt_id))
+                if position != count - 1:
+                    raise ServiceError("error.adaptive_final")
             try:
                 value = check_answer(
-                    self._item(*at),
-                    answer,
-                    len(self.fw.self_rating_scale),
+                    self.item(at[0], at[1]), answer, len(self.fw.self_rating_scale)
                 )
             except AnswerError as exc:
                 raise ServiceError("error.answer", detail=str(exc)) from None
             saved_at = self.clock()
-            store.save_answer(self.db, attempt_id, position, value, saved_at)
-            store.set_position(self.db, attempt_id, position)
-        return SavedAnswer(value, saved_at)
+            self.store.attempts.save_answer(attempt_id, position, value, saved_at)
+            self.store.attempts.set_position(attempt_id, position)
+            if attempt.mode == "adaptive":
+                pick = self._next(attempt)
+                if pick is None:
+                    finished = True
+                else:
+                    self._append(attempt, position + 1, pick)
+                    self.store.attempts.set_position(attempt_id, position + 1)
+        return SavedAnswer(value, saved_at, finished)
 
     def flag(self, attempt_id: str, position: int, flagged: bool) -> None:
-        with transaction(self.db):
+        with self.store.unit_of_work():
             self._open(attempt_id)
-            store.set_flag(self.db, attempt_id, position, flagged)
+            self.store.attempts.set_flag(attempt_id, position, flagged)
 
     def move(self, attempt_id: str, position: int) -> None:
         """Remember where the candidate is, so a resume lands on the same item."""
-        with transaction(self.db):
-            attempt = store.get_attempt(self.db, attempt_id)
-            if attempt and attempt.status == "in_progress":
-                store.set_position(self.db, attempt_id, position)
+        with self.store.unit_of_work():
+            self.store.attempts.set_position(attempt_id, position)
+
+    def score(self, attempt: Attempt) -> Scored:
+        """The attempt scored with the parameters in force when it started."""
+        responses = self.store.attempts.responses(attempt.id)
+        keys = [(r.item_id, r.item_version) for r in responses]
+        items = self.store.items.versions(keys)
+        upto, _ = self.store.attempts.snapshot(attempt.id)
+        params = self.store.measurement.current(keys, upto)
+        rows = [
+            Answered(
+                r.position, r.competency_id, items[(r.item_id, r.item_version)], r.answer,
+                r.pretest,
+                adaptive.params_of(p) if (p := params.get((r.item_id, r.item_version))) else None,
+                p is not None and p.source == "calibrated",
+            )
+            for r in responses
+        ]  # fmt: skip
+        return score_attempt(
+            self.fw, rows, whole_areas=self._whole_areas(attempt),
+            populations=self.store.measurement.populations(upto),
+        )  # fmt: skip
 
     def submit(self, attempt_id: str, *, expired: bool = False) -> list[CompetencyResult]:
         """Score and close the attempt. Submitting twice returns the first results."""
-        with transaction(self.db):
+        with self.store.unit_of_work():
             attempt = self._attempt(attempt_id)
             if attempt.status != "in_progress":
-                return store.results(self.db, attempt_id)
-            rows = store.responses(self.db, attempt_id)
-            scores, scored = [], []
-            for r in rows:
-                item = self._item(r.item_id, r.item_version)
-                fraction = score_fraction(item, r.answer)
-                weight = item.weight if item.scored else 0.0
-                scores.append((r.position, round(fraction * weight, 6), weight))
-                rating = r.answer if item.type == "self_rating" and r.answer is not None else None
-                scored.append(
-                    ScoredResponse(
-                        r.competency_id,
-                        item.scored,
-                        item.weight,
-                        fraction,
-                        is_answered(r.answer),
-                        rating,
-                    )
-                )
-            comps = list(dict.fromkeys(r.competency_id for r in rows))
-            results = competency_results(self.fw, scored, comps)
+                return self.store.results.of_attempt(attempt_id)
+            self.store.audit.check_writable()  # before anything changes
+            scored = self.score(attempt)
             now = self.clock()
             late = expired or now >= attempt.deadline + self.grace
-            store.finish(
-                self.db,
-                attempt_id,
-                "expired" if late else "submitted",
-                min(now, attempt.deadline) if late else now,
-                scores,
-                results,
+            when = min(now, attempt.deadline) if late else now
+            self.store.attempts.close(
+                attempt_id, "expired" if late else "submitted", when, scored.scores
             )
-        return store.results(self.db, attempt_id)
+            self.store.attempts.count_exposure(
+                (r.item_id, r.item_version) for r in self.store.attempts.responses(attempt_id)
+            )
+            self.store.results.record(
+                [Finished(attempt_id, attempt.employee_id, when, scored.results, scored.areas)]
+            )
+        return self.store.results.of_attempt(attempt_id)
 
     def expire_overdue(self) -> list[str]:
         """Submit, with what was answered, every attempt whose deadline has passed."""
-        ids = store.overdue(self.db, self.clock() - self.grace)
+        ids = self.store.attempts.overdue(self.clock() - self.grace)
         for attempt_id in ids:
             self.submit(attempt_id, expired=True)
         return ids
 
     # --- after submission ----------------------------------------------------------------
-    def result(self, attempt_id: str, lang: Lang) -> ResultView:
-        attempt = self._attempt(attempt_id)
-        if attempt.status == "in_progress":
-            raise ServiceError("error.not_submitted")
-        reviewed = []
-        for r in store.responses(self.db, attempt_id):
-            item = self._item(r.item_id, r.item_version)
-            reviewed.append(
-                ReviewedItem(
-                    position=r.position,
-                    competency_id=r.competency_id,
-                    stem=item.stem.get(lang),
-                    item_type=item.type,
-                    your_answer=describe_answer(item, r.answer, lang, self.fw),
-                    right_answer=describe_key(item, lang),
-                    explanation=item.explanation.get(lang) if item.explanation else None,
-                    fraction=score_fraction(item, r.answer),
-                    scored=item.scored,
-                )
-            )
-        return ResultView(attempt, store.results(self.db, attempt_id), reviewed)
+    def result(self, attempt_id: str) -> Any:
+        from dsat.services.review import result_view
+
+        return result_view(self, self._attempt(attempt_id))
 
     def history(self, employee_id: str | None = None) -> list[dict[str, Any]]:
-        return store.list_attempts(self.db, employee_id)
+        """Attempts, newest first; each result says how sure its level is."""
+        rows = self.store.attempts.list(employee_id)
+        for row in rows:
+            for r in row["results"]:
+                area = self.fw.area_of(r["competency"])
+                r["sure"], r["enough"] = None, True
+                if area and r.get("theta") is not None and r.get("se") is not None:
+                    p = precision(self.fw, area.id, r["theta"], r["se"], r["band"])
+                    r["sure"], r["enough"] = p.sure, p.enough
+        return rows
+
+
+def _versioned(item: Item, version: int) -> Any:
+    from dsat.domain.forms import VersionedItem
+
+    return VersionedItem(item, version)

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from dsat.banks.errors import display_path
 from dsat.domain.framework import Framework
 from dsat.services.clock import Clock, system_clock
-from dsat.store import catalogue
-from dsat.store.db import now_iso, transaction
+from dsat.store import Store
+from dsat.store.base import now_iso
+from dsat.store.catalogue import FileChanges, ImportSummary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dsat.banks.foreign import ImportOptions, Loaded
     from dsat.banks.native import LoadedBank
+    from dsat.domain.items import Item
 
 
 def shipped_bank_dir() -> Path:
@@ -36,10 +36,10 @@ def shipped_bank_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "question_banks"
 
 
-def default_framework(db: sqlite_utils.Database | None) -> Framework | None:
+def default_framework(store: Store | None) -> Framework | None:
     """The framework in the database, else the shipped one."""
-    if db is not None:
-        fw = catalogue.load_framework(db)
+    if store is not None:
+        fw = store.items.framework()
         if fw is not None:
             return fw
     from dsat.banks.native import read_framework
@@ -48,26 +48,26 @@ def default_framework(db: sqlite_utils.Database | None) -> Framework | None:
     return read_framework(path)[0] if path.exists() else None
 
 
-def validate(paths: Sequence[Path], db: sqlite_utils.Database | None = None) -> LoadedBank:
+def validate(paths: Sequence[Path], store: Store | None = None) -> LoadedBank:
     """Raise BankError listing every issue, or return the validated bank."""
-    return load(paths, db).bank
+    return load(paths, store).bank
 
 
 def load(
     paths: Sequence[Path],
-    db: sqlite_utils.Database | None = None,
+    store: Store | None = None,
     options: ImportOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Loaded:
     """Read and validate bank files in any supported format; BankError lists every issue."""
     from dsat.banks.foreign import load_any
 
-    return load_any(paths, default_framework(db), options, progress)
+    return load_any(paths, default_framework(store), options, progress)
 
 
 def _all_unchanged(
-    db: sqlite_utils.Database, paths: Sequence[Path], options: ImportOptions | None
-) -> catalogue.ImportSummary | None:
+    store: Store, paths: Sequence[Path], options: ImportOptions | None
+) -> ImportSummary | None:
     """A summary when every file is byte-identical to its last import, else None.
 
     Saves reading, parsing and validating a bank that has not changed since. A file in
@@ -77,7 +77,7 @@ def _all_unchanged(
     from dsat.banks.native import expand
 
     options = options or ImportOptions()
-    summary = catalogue.ImportSummary()
+    summary = ImportSummary()
     for path in expand(paths):
         try:
             data = path.read_bytes()
@@ -88,74 +88,80 @@ def _all_unchanged(
             return None
         sha = source_sha(data, kind, options)
         shown = display_path(path)
-        if catalogue.framework_sha_known(db, sha):
+        if store.items.framework_sha_known(sha):
             continue
-        if catalogue.last_bank_sha(db, shown) != sha:
+        if store.items.last_bank_sha(shown) != sha:
             return None
         summary.files.append(
-            catalogue.FileChanges(shown, unchanged=catalogue.active_count(db, shown), skipped=True)
+            FileChanges(shown, unchanged=store.items.active_count(shown), skipped=True)
         )
     return summary
 
 
+def _prior(fw: Framework) -> Callable[[Item], tuple[str, float, float, list[float] | None]]:
+    from dsat.domain.irt import prior_params
+
+    def prior(item: Item) -> tuple[str, float, float, list[float] | None]:
+        p = prior_params(item, fw.scale)
+        return p.model, p.a, p.b, list(p.steps) if p.steps else None
+
+    return prior
+
+
 def import_bank(
-    db: sqlite_utils.Database,
+    store: Store,
     paths: Sequence[Path],
     *,
     imported_by: str | None = None,
     clock: Clock = system_clock,
     options: ImportOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> catalogue.ImportSummary:
-    """Validate everything, then write all of it in one transaction, or nothing."""
-    unchanged = _all_unchanged(db, paths, options)
+) -> ImportSummary:
+    """Validate everything, then write all of it in one unit of work, or nothing."""
+    unchanged = _all_unchanged(store, paths, options)
     if unchanged is not None and unchanged.files:
         return unchanged
-    result = load(paths, db, options, progress)
+    result = load(paths, store, options, progress)
     loaded = result.bank
     by = imported_by or getpass.getuser()
     now = now_iso(clock())
-    summary = catalogue.ImportSummary(notes=result.notes)
-    with transaction(db):
+    summary = ImportSummary(notes=result.notes)
+    prior = _prior(loaded.framework)
+    with store.unit_of_work():
         if loaded.framework_path is not None:
-            summary.framework_updated = catalogue.save_framework(
-                db, loaded.framework, loaded.framework_sha256, now
+            summary.framework_updated = store.items.save_framework(
+                loaded.framework, loaded.framework_sha256, now
             )
-        latest = catalogue.latest_versions(db)
+        latest = store.items.latest_versions()
         for f in loaded.files:
             summary.files.append(
-                catalogue.import_file(
-                    db,
-                    loaded.framework,
-                    display_path(f.path),
-                    f.sha256,
-                    f.items,
-                    by,
-                    now,
+                store.items.import_file(
+                    loaded.framework, display_path(f.path), f.sha256, f.items, by, now, prior,
                     latest,
                 )
-            )
+            )  # fmt: skip
     return summary
 
 
-def ensure_bank(db: sqlite_utils.Database, clock: Clock = system_clock) -> bool:
+def ensure_bank(store: Store, clock: Clock = system_clock) -> bool:
     """On first run (no items at all), import the shipped bank. True when it did."""
-    if catalogue.bank_count(db) > 0:
+    if store.items.total() > 0:
         return False
-    import_bank(db, [shipped_bank_dir()], imported_by="dsat", clock=clock)
+    import_bank(store, [shipped_bank_dir()], imported_by="dsat", clock=clock)
     return True
 
 
 def lint(
     paths: Sequence[Path],
-    db: sqlite_utils.Database | None = None,
+    store: Store | None = None,
     options: ImportOptions | None = None,
+    clock: Clock = system_clock,
 ) -> list[Any]:
     """Validate, then run the item-writing checks; findings located as PATH:LINE."""
     from dsat.banks import yamlsource
     from dsat.banks.lint import lint_items
 
-    loaded = load(paths, db, options).bank
+    loaded = load(paths, store, options).bank
     located = []
     for f in loaded.files:
         shown = display_path(f.path)
@@ -165,18 +171,18 @@ def lint(
         positions = yamlsource.Positions(f.path.read_text(encoding="utf-8-sig"))
         for i, item in enumerate(f.items):
             located.append((item, f"{shown}:{positions.line(('items', i))}"))
-    return lint_items(located)
+    return lint_items(located, clock().date())
 
 
-def list_items(db: sqlite_utils.Database, include_retired: bool = False) -> list[dict[str, Any]]:
-    return catalogue.list_items(db, include_retired)
+def list_items(store: Store, include_retired: bool = False) -> list[dict[str, Any]]:
+    return store.items.listing(include_retired)
 
 
 def bank_schema() -> str:
     """The JSON Schema of an item file."""
     from pydantic import BaseModel, ConfigDict
 
-    from dsat.domain.items import Item
+    from dsat.domain.items import Item as AnyItem
     from dsat.domain.text import LocalizedText
 
     class BankFileSchema(BaseModel):
@@ -184,14 +190,14 @@ def bank_schema() -> str:
 
         model_config = ConfigDict(extra="forbid", title="dsat question bank")
         title: LocalizedText | None = None
-        items: list[Item]
+        items: list[AnyItem]
 
     return json.dumps(BankFileSchema.model_json_schema(), indent=2, ensure_ascii=False)
 
 
 def export_items(
     fmt: str,
-    db: sqlite_utils.Database | None,
+    store: Store | None,
     paths: Sequence[Path] = (),
     options: ImportOptions | None = None,
     competencies: Sequence[str] = (),
@@ -204,9 +210,9 @@ def export_items(
     from dsat.banks.export import export
 
     if paths:
-        items = load(paths, db, options).bank.items
+        items = load(paths, store, options).bank.items
     else:
-        items = catalogue.all_active_items(db) if db is not None else []
+        items = store.items.all_active() if store is not None else []
     if competencies:
         wanted = set(competencies)
         items = [i for i in items if i.competency in wanted or i.competency.split(".")[0] in wanted]
@@ -232,12 +238,12 @@ class BankDiff:
 def diff_banks(
     old: Sequence[Path],
     new: Sequence[Path],
-    db: sqlite_utils.Database | None = None,
+    store: Store | None = None,
     options: ImportOptions | None = None,
 ) -> BankDiff:
     """Items added, removed and changed (with the fields that differ) from OLD to NEW."""
-    before = {i.id: i for i in load(old, db, options).bank.items}
-    after = {i.id: i for i in load(new, db, options).bank.items}
+    before = {i.id: i for i in load(old, store, options).bank.items}
+    after = {i.id: i for i in load(new, store, options).bank.items}
     changed = []
     unchanged = 0
     for ident in sorted(set(before) & set(after)):

@@ -1,8 +1,16 @@
-"""Errors a use case raises for the user: a message key from the catalogue plus values."""
+"""Errors a use case raises for the user: a message key from the catalogue plus values.
+
+`StoreError` (the database cannot be read or written) is re-exported here, so the command
+line and the app catch it without importing the store.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from dsat.store.errors import ChainError, StoreBusy, StoreError, StoreFull, StoreReadOnly
+
+__all__ = ["ChainError", "ServiceError", "StoreBusy", "StoreError", "StoreFull", "StoreReadOnly"]
 
 
 class ServiceError(Exception):

@@ -1,32 +1,48 @@
 """The administrators' summary: who is registered, assessed and proficient, per group.
 
 `share()` builds the report from SQLite counts: the groups at the asked unit depth, total
-rows along every additive dimension, participation, the proficient share with its Wilson
-95 % interval, the gap to the national targets, the change since the previous period, and
-small-cell protection. Nothing here reads one person's data into Python.
+rows along every additive dimension, participation, the proficient share with its 95 %
+interval, the gap to the national targets, the change since the previous period, and
+small-cell protection.
+
+Two methods. `count`: the share of people whose result is proficient, with a Wilson
+interval (sampling error only). `posterior`: the mean of each person's posterior
+probability of being proficient, with an interval from plausible values: a draw from each
+person's posterior per plausible value, the share per draw, and the draws combined with the
+sampling variance by Rubin's rules, as PISA and PIAAC do. The count method never reads one
+person's data into Python; the posterior method streams one probability per person.
 """
 
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
 from pydantic import BaseModel
 
 from dsat.domain.framework import Framework
-from dsat.domain.report import ALL, TARGETS, ShareRow, suppress
+from dsat.domain.report import (
+    ALL,
+    PV_DRAWS,
+    TARGETS,
+    PosteriorShare,
+    ShareRow,
+    rubin_share,
+    suppress,
+)
 from dsat.domain.text import strip_diacritics
-from dsat.store import catalogue, chain
-from dsat.store import report as store
-from dsat.store.db import read_snapshot
+from dsat.services.clock import Clock, system_clock
+from dsat.store import Store
+from dsat.store.report import PERIODS, PICKS, STAFF_DIMS, Query
 
 BY_CHOICES = ("province", "unit", "position", "area", "competency")
-PERIOD_CHOICES = tuple(store.PERIODS)
-ATTEMPT_CHOICES = tuple(store.PICKS)
+PERIOD_CHOICES = tuple(PERIODS)
+ATTEMPT_CHOICES = tuple(PICKS)
+METHOD_CHOICES = ("count", "posterior")
 
 
 @dataclass
@@ -42,6 +58,8 @@ class ShareOptions:
     include_simulated: bool = True
     province: str | None = None
     unit: str | None = None
+    method: str = "count"
+    draws: int = PV_DRAWS
 
 
 class ReportMeta(BaseModel):
@@ -51,6 +69,9 @@ class ReportMeta(BaseModel):
     proficient_band: str
     skill: str
     rule: str
+    method: str = "count"
+    method_note: str = ""
+    measured_share: float = 1.0  # of the results counted, the share measured on the IRT scale
     by: list[str]
     period: str
     start: str | None
@@ -78,6 +99,7 @@ class ReportRow(BaseModel):
     proficient_pct: float | None
     ci_low_pct: float | None
     ci_high_pct: float | None
+    measurement_se_pp: float | None = None  # posterior method: the part of measurement error
     gap_2025_pp: float | None
     gap_2030_pp: float | None
     change_pp: float | None
@@ -100,28 +122,44 @@ def _round(v: float | None) -> float | None:
     return None if v is None else round(v, 2)
 
 
-def share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> ShareReport:
+def share(
+    store: Store, fw: Framework, opts: ShareOptions, clock: Clock = system_clock
+) -> ShareReport:
     """The report, read from one snapshot of the database while candidates keep writing."""
-    with read_snapshot(db):
-        return _share(db, fw, opts)
+    if opts.method not in METHOD_CHOICES:
+        raise ValueError(f"unknown method {opts.method!r}; choose count or posterior")
+    with store.snapshot():
+        return _share(store, fw, opts, clock)
 
 
-def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> ShareReport:
-    unknown = [b for b in opts.by if b not in BY_CHOICES]
-    if unknown:
-        raise ValueError(f"unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}")
-    with_items = set(catalogue.item_counts(db))
-    areas = {
+def _areas(store: Store, fw: Framework) -> dict[str, list[str]]:
+    with_items = set(store.items.counts())
+    return {
         a.id: [c.id for c in a.competencies if c.id in with_items]
         for a in fw.areas
         if any(c.id in with_items for c in a.competencies)
     }
-    skill = "competency" if "competency" in opts.by else "area" if "area" in opts.by else "overall"
-    staff_dims = [d for d in opts.by if d in store.STAFF_DIMS]
-    q = store.Query(
+
+
+def _skill(opts: ShareOptions) -> str:
+    return "competency" if "competency" in opts.by else "area" if "area" in opts.by else "overall"
+
+
+def _query(opts: ShareOptions, skill: str, staff_dims: list[str]) -> Query:
+    return Query(
         skill, staff_dims, opts.period, opts.start, opts.end, opts.attempt, opts.min_areas,
         opts.include_simulated, opts.province, opts.unit,
     )  # fmt: skip
+
+
+def _share(store: Store, fw: Framework, opts: ShareOptions, clock: Clock) -> ShareReport:
+    unknown = [b for b in opts.by if b not in BY_CHOICES]
+    if unknown:
+        raise ValueError(f"unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}")
+    areas = _areas(store, fw)
+    skill = _skill(opts)
+    staff_dims = [d for d in opts.by if d in STAFF_DIMS]
+    q = _query(opts, skill, staff_dims)
     unit_i = staff_dims.index("unit") if "unit" in staff_dims else None
 
     def group(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -131,15 +169,21 @@ def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Shar
 
     base: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     reg: dict[tuple[str, ...], int] = defaultdict(int)
-    for key, n in store.registered(db, staff_dims, opts.province, opts.unit).items():
+    registered = store.reports.registered(
+        staff_dims, opts.province, opts.unit, opts.include_simulated
+    )
+    for key, n in registered.items():
         reg[group(key)] += n
     periods: set[str] = set()
-    for key, assessed, proficient in store.counts(db, q, areas):
-        *staff_key, skill_id, period = key
+    for cell in store.reports.counts(q, areas):
+        *staff_key, skill_id, period = cell.key
         periods.add(period)
-        cell = base[(*group(tuple(staff_key)), skill_id, period)]
-        cell[1] += assessed
-        cell[2] += proficient
+        b = base[(*group(tuple(staff_key)), skill_id, period)]
+        b[1] += cell.assessed
+        b[2] += cell.proficient
+    draws = (
+        _draws(store, q, areas, group, len(staff_dims), opts) if opts.method == "posterior" else {}
+    )
     skills = (
         [c for cs in areas.values() for c in cs]
         if skill == "competency"
@@ -157,17 +201,26 @@ def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Shar
     # totals along every additive dimension (each person is in one province, unit, position)
     n_staff = len(staff_dims)
     cells: dict[tuple[str, ...], list[int]] = {}
+    cell_draws: dict[tuple[str, ...], list[float]] = {}
     for mask in itertools.product([False, True], repeat=n_staff):
         for key, (r, a, p) in base.items():
-            k = tuple(ALL if m else v for v, m in zip(key[:n_staff], mask, strict=True))
-            cell = cells.setdefault((*k, *key[n_staff:]), [0, 0, 0])
+            k = (*tuple(ALL if m else v for v, m in zip(key[:n_staff], mask, strict=True)),
+                 *key[n_staff:])  # fmt: skip
+            cell = cells.setdefault(k, [0, 0, 0])
             cell[0] += r
             cell[1] += a
             cell[2] += p
+            if key in draws:
+                acc = cell_draws.setdefault(k, [0.0] * opts.draws)
+                for i, v in enumerate(draws[key]):
+                    acc[i] += v
     rows = [ShareRow(k, *v) for k, v in cells.items()]
+    if opts.method == "posterior":
+        for r in rows:
+            r.extra["posterior"] = rubin_share(cell_draws.get(r.key, []), r.assessed)
     dims = [*staff_dims, "indicator" if skill == "overall" else skill, "period"]
     suppress(rows, dims, staff_dims, opts.min_group)
-    hidden_above = _hidden_in_parent(db, fw, opts, skill)
+    hidden_above = _hidden_in_parent(store, fw, opts, skill, clock)
     if hidden_above:
         # This report opens a group the level above hides: its total must stay hidden, and
         # so must at least one of its rows, or the rows would add up to that total.
@@ -187,8 +240,9 @@ def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Shar
             i = period_list.index(r.key[-1])
             prev = by_key.get((*r.key[:-1], period_list[i - 1])) if i else None
             visible = prev is not None and not prev.suppressed and not r.suppressed
-            if visible and prev.percent is not None and r.percent is not None:
-                r.change = r.percent - prev.percent
+            now_pct, prev_pct = (_pct(r, opts), _pct(prev, opts)) if prev else (None, None)
+            if visible and now_pct is not None and prev_pct is not None:
+                r.change = now_pct - prev_pct
     order = {s: i for i, s in enumerate(skills)}
     rows.sort(
         key=lambda r: (
@@ -197,23 +251,33 @@ def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Shar
             tuple((v == ALL, strip_diacritics(v).casefold(), v) for v in r.key[:n_staff]),
         )
     )
-    out_rows = [_row(r, dims) for r in rows]
+    out_rows = [_row(r, dims, opts) for r in rows]
     rule = {
-        "competency": f"result at or above the '{fw.proficient_band}' band",
-        "area": f"'{fw.proficient_band}' or above in every competency of the area",
+        "competency": f"a result at or above the '{fw.proficient_band}' level cut",
+        "area": f"the area's result at or above the '{fw.proficient_band}' level cut",
         "overall": (
-            f"'{fw.proficient_band}' or above in every competency of "
-            f"{opts.min_areas or len(areas)} of the {len(areas)} areas "
-            "(modelled on the Eurostat Digital Skills Indicator; assessed = a result in "
-            "every area)"
+            f"'{fw.proficient_band}' or above in {opts.min_areas or len(areas)} of the "
+            f"{len(areas)} areas (modelled on the Eurostat Digital Skills Indicator; "
+            "assessed = a result in every area)"
         ),
     }[skill]
+    note = {
+        "count": "count: people whose measured level is proficient; the interval (Wilson "
+        "95 %) covers sampling error only",
+        "posterior": f"posterior: mean probability of being proficient; the 95 % interval "
+        f"combines {opts.draws} plausible values per person with the sampling variance "
+        "(Rubin's rules), so it includes measurement error",
+    }[opts.method]
+    head = store.audit.head()
     meta = ReportMeta(
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        generated_at=clock().isoformat(timespec="seconds"),
         framework=fw.id,
         proficient_band=fw.proficient_band,
         skill=skill,
         rule=rule,
+        method=opts.method,
+        method_note=note,
+        measured_share=round(store.reports.measured_share(), 4),
         by=list(opts.by),
         period=opts.period,
         start=opts.start,
@@ -224,41 +288,91 @@ def _share(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> Shar
         province=opts.province,
         unit=opts.unit,
         targets=TARGETS,
-        simulated=store.simulated_note(db) if opts.include_simulated else None,
-        not_in_register=store.unregistered_assessed(db),
-        chain_results=chain.head(db)[0],
-        chain_head=chain.head(db)[1],
+        simulated=store.reports.simulated_note() if opts.include_simulated else None,
+        not_in_register=store.reports.unregistered_assessed(),
+        chain_results=head[0],
+        chain_head=head[1],
     )
     return ShareReport(meta=meta, rows=out_rows)
 
 
+def _draws(
+    store: Store,
+    q: Query,
+    areas: dict[str, list[str]],
+    group: Callable[[tuple[str, ...]], tuple[str, ...]],
+    n_staff: int,
+    opts: ShareOptions,
+) -> dict[tuple[str, ...], list[float]]:
+    """Per base cell: the number of people proficient in each plausible-value draw.
+
+    A draw of a person's θ from their posterior is proficient with probability p (their
+    posterior probability of being at or above the cut), so each draw is a Bernoulli(p).
+    """
+    import numpy as np
+
+    seed = zlib.crc32(repr(sorted(vars(opts).items())).encode())
+    rng = np.random.default_rng(seed)
+    out: dict[tuple[str, ...], np.ndarray] = {}
+    need = q.min_areas if q.min_areas is not None else len(areas)
+
+    def add(key: tuple[str, ...], hits: np.ndarray) -> None:
+        acc = out.get(key)
+        out[key] = hits.astype(float) if acc is None else acc + hits
+
+    rows = store.reports.probabilities(q, areas)
+    if q.skill != "overall":
+        for row in rows:
+            *staff_key, skill_id, period, _emp, p = row
+            key = (*group(tuple(str(v) for v in staff_key)), str(skill_id), str(period))
+            add(key, rng.random(opts.draws) < float(p))
+        return {k: v.tolist() for k, v in out.items()}
+    current: tuple[Any, ...] | None = None
+    ps: list[float] = []
+    staff_key: list[Any] = []
+
+    def flush() -> None:
+        if current is None or len(ps) != len(areas):
+            return
+        hits = (rng.random((opts.draws, len(ps))) < np.array(ps)).sum(axis=1) >= need
+        key = (*group(tuple(str(v) for v in staff_key)), "overall", str(current[1]))
+        add(key, hits)
+
+    for row in rows:
+        *sk, _area, period, emp, p = row
+        if (emp, period) != current:
+            flush()
+            current, ps, staff_key = (emp, period), [], sk
+        ps.append(float(p))
+    flush()
+    return {k: v.tolist() for k, v in out.items()}
+
+
+def _pct(r: ShareRow, opts: ShareOptions) -> float | None:
+    if opts.method == "posterior":
+        post: PosteriorShare | None = r.extra.get("posterior")  # type: ignore[assignment]
+        return post.percent if post else None
+    return r.percent
+
+
 PERSONAL_COLUMNS = (
-    "employee_id", "full_name", "unit", "province", "position", "skill", "period", "proficient"
+    "employee_id", "full_name", "unit", "province", "position", "skill", "period", "proficient",
+    "p_proficient",
 )  # fmt: skip
 
 
-def personal_rows(db: sqlite_utils.Database, fw: Framework, opts: ShareOptions) -> tuple[int, Any]:
+def personal_rows(store: Store, fw: Framework, opts: ShareOptions) -> tuple[int, Any]:
     """(count, rows): one row per person, skill and period, for the --personal export.
 
-    Rows stream from SQLite; nothing is held in memory.
+    Rows stream from SQLite (inside the caller's snapshot); nothing is held in memory.
     """
-    with_items = set(catalogue.item_counts(db))
-    areas = {
-        a.id: [c.id for c in a.competencies if c.id in with_items]
-        for a in fw.areas
-        if any(c.id in with_items for c in a.competencies)
-    }
-    skill = "competency" if "competency" in opts.by else "area" if "area" in opts.by else "overall"
-    q = store.Query(
-        skill, [], opts.period, opts.start, opts.end, opts.attempt, opts.min_areas,
-        opts.include_simulated, opts.province, opts.unit,
-    )  # fmt: skip
-    total = sum(1 for _ in store.counts(db, q, areas, people=True))
-    return total, store.counts(db, q, areas, people=True)
+    areas = _areas(store, fw)
+    q = _query(opts, _skill(opts), [])
+    return store.reports.people_count(q, areas), store.reports.people(q, areas)
 
 
 def _hidden_in_parent(
-    db: sqlite_utils.Database, fw: Framework, opts: ShareOptions, skill: str
+    store: Store, fw: Framework, opts: ShareOptions, skill: str, clock: Clock
 ) -> set[tuple[str, ...]]:
     """(skill, period) slices in which the group this report is filtered to is hidden in
     the report one level up (a province among provinces, a unit among its siblings)."""
@@ -272,12 +386,15 @@ def _hidden_in_parent(
             by=["unit", *skill_by],
             unit="/".join(parts[:-1]) or None,
             unit_depth=len(parts),
+            method="count",
         )
         dim, value = "unit", opts.unit
     else:
-        parent = replace(opts, by=["province", *skill_by], province=None, unit_depth=None)
+        parent = replace(
+            opts, by=["province", *skill_by], province=None, unit_depth=None, method="count"
+        )
         dim, value = "province", opts.province
-    above = share(db, fw, parent)
+    above = _share(store, fw, parent, clock)
     return {
         tuple(v for k, v in r.group.items() if k != dim)
         for r in above.rows
@@ -285,9 +402,18 @@ def _hidden_in_parent(
     }
 
 
-def _row(r: ShareRow, dims: list[str]) -> ReportRow:
+def _row(r: ShareRow, dims: list[str], opts: ShareOptions) -> ReportRow:
     hide = r.suppressed
-    ci = r.interval
+    post: PosteriorShare | None = r.extra.get("posterior")  # type: ignore[assignment]
+    if opts.method == "posterior":
+        pct = post.percent if post else None
+        ci = (post.low, post.high) if post else None
+    else:
+        pct, ci = r.percent, r.interval
+
+    def gap(target: float) -> float | None:
+        return None if pct is None else max(0.0, target - pct)
+
     return ReportRow(
         group=dict(zip(dims, r.key, strict=True)),
         total=ALL in r.key,
@@ -296,11 +422,12 @@ def _row(r: ShareRow, dims: list[str]) -> ReportRow:
         assessed=None if hide else r.assessed,
         proficient=None if hide else r.proficient,
         participation_pct=None if hide else _round(r.participation),
-        proficient_pct=None if hide else _round(r.percent),
+        proficient_pct=None if hide else _round(pct),
         ci_low_pct=None if hide or ci is None else _round(ci[0]),
         ci_high_pct=None if hide or ci is None else _round(ci[1]),
-        gap_2025_pp=None if hide else _round(r.gap(TARGETS["2025"])),
-        gap_2030_pp=None if hide else _round(r.gap(TARGETS["2030"])),
+        measurement_se_pp=None if hide or post is None else _round(post.measurement_se),
+        gap_2025_pp=None if hide else _round(gap(TARGETS["2025"])),
+        gap_2030_pp=None if hide else _round(gap(TARGETS["2030"])),
         change_pp=None if hide else _round(r.change),
     )
 

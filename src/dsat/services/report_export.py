@@ -1,8 +1,11 @@
 """The share report as CSV, JSON and a formatted XLSX workbook.
 
 Every export carries what it was made from: the grouping, the period and dates, the
-attempt rule, the small-cell threshold and whether simulated data is included. Suppressed
-cells are empty in every format; no hidden figure is written anywhere.
+attempt rule, the method (count or posterior), the small-cell threshold and whether
+simulated data is included. Suppressed cells are empty in every format; no hidden figure is
+written anywhere. Text from the register that a spreadsheet would run as a formula (it
+starts with =, +, -, @, a tab or a carriage return) is written as text: quoted with a
+leading apostrophe in CSV (OWASP's rule), a text cell in XLSX.
 """
 
 from __future__ import annotations
@@ -12,7 +15,30 @@ import io
 import json
 from typing import Any
 
+from dsat.domain.text import clean
 from dsat.services.report import ShareReport, as_table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet will not run: a leading apostrophe before formula starts."""
+    if isinstance(value, str):
+        value = clean(value).replace("\n", " ")
+        if value.startswith(FORMULA_START):
+            return "'" + value
+    return value
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """An XLSX cell that holds `value` as text when it is text (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=clean(value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
 
 FIGURES = (
     ("registered", "Registered", "0"),
@@ -22,6 +48,7 @@ FIGURES = (
     ("proficient_pct", "Proficient %", "0.0"),
     ("ci_low_pct", "95% CI low %", "0.0"),
     ("ci_high_pct", "95% CI high %", "0.0"),
+    ("measurement_se_pp", "Measurement error (SE), pp", "0.0"),
     ("gap_2025_pp", "Gap to 70% (2025), pp", "0.0"),
     ("gap_2030_pp", "Gap to 90% (2030), pp", "0.0"),
     ("change_pp", "Change since previous period, pp", "0.0"),
@@ -36,6 +63,8 @@ def _about(report: ShareReport) -> list[tuple[str, str]]:
         ("generated_at", m.generated_at),
         ("framework", m.framework),
         ("proficient means", m.rule),
+        ("method", m.method_note or m.method),
+        ("results measured on the IRT scale", f"{100 * m.measured_share:.0f}%"),
         ("grouped by", ", ".join(m.by) or "(overall)"),
         ("period", m.period),
         ("from", m.start or ""),
@@ -62,13 +91,13 @@ def to_json(report: ShareReport) -> bytes:
 def to_csv(report: ShareReport) -> bytes:
     out = io.StringIO()
     for key, value in _about(report):
-        out.write(f"# {key}: {value}\n")
+        out.write(f"# {key}: {clean(str(value)).replace(chr(10), ' ')}\n")
     rows = as_table(report)
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: "" if v is None else v for k, v in r.items()})
+            writer.writerow({k: "" if v is None else neutralise(v) for k, v in r.items()})
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -90,7 +119,7 @@ def to_xlsx(report: ShareReport) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     total_font = Font(bold=True)
     for r in report.rows:
-        values: list[Any] = [r.group[d] for d in dims]
+        values: list[Any] = [_text(ws, r.group[d]) for d in dims]
         for key, _, _ in FIGURES:
             v = getattr(r, key)
             if key == "suppressed":
@@ -118,7 +147,7 @@ def to_xlsx(report: ShareReport) -> bytes:
     about = wb.create_sheet("About")
     about.append(["", ""])
     for key, value in _about(report):
-        about.append([key, value])
+        about.append([_text(about, key), _text(about, value)])
     about.column_dimensions["A"].width = 48
     about.column_dimensions["B"].width = 100
     about["A1"] = report.meta.title
@@ -130,7 +159,7 @@ def to_xlsx(report: ShareReport) -> bytes:
     for r in chart_rows[:60]:
         label = " / ".join(v for v in r.group.values() if v not in ("all", "overall"))
         data.append(
-            [label, (r.proficient_pct or 0) / 100, report.meta.targets["2025"] / 100,
+            [_text(data, label), (r.proficient_pct or 0) / 100, report.meta.targets["2025"] / 100,
              report.meta.targets["2030"] / 100]
         )  # fmt: skip
     for row in data.iter_rows(min_row=2, min_col=2, max_col=4):
@@ -157,6 +186,18 @@ def to_xlsx(report: ShareReport) -> bytes:
     return out.getvalue()
 
 
+def _text(ws: Any, value: Any) -> Any:
+    """A normal (not write-only) sheet's cell holding text as text."""
+    from openpyxl.cell import Cell
+
+    if not isinstance(value, str):
+        return value
+    cell = Cell(ws, value=None)
+    cell.value = clean(value)
+    cell.data_type = "s"
+    return cell
+
+
 def export(report: ShareReport, fmt: str) -> bytes:
     return {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}[fmt](report)
 
@@ -174,7 +215,9 @@ def personal_csv(rows: Any, out: Any, progress: Any = None, total: int = 0) -> i
     writer.writerow(PERSONAL_COLUMNS)
     n = 0
     for row in rows:
-        writer.writerow([*row[:-1], "yes" if row[-1] else "no"])
+        *values, prof, p = row
+        writer.writerow([*(neutralise(v) for v in values), "yes" if prof else "no",
+                         "" if p is None else round(float(p), 4)])  # fmt: skip
         n += 1
         if progress and n % 5000 == 0:
             progress(n, total)
@@ -197,7 +240,9 @@ def personal_xlsx(rows: Any, out: Any, progress: Any = None, total: int = 0) -> 
     ws.append(list(PERSONAL_COLUMNS))
     n = 0
     for row in rows:
-        ws.append([*row[:-1], "yes" if row[-1] else "no"])
+        *values, prof, p = row
+        ws.append([*(text_cell(ws, v) for v in values), "yes" if prof else "no",
+                   None if p is None else round(float(p), 4)])  # fmt: skip
         n += 1
         if progress and n % 5000 == 0:
             progress(n, total)

@@ -6,7 +6,8 @@ on one date are one attempt. Everything is checked first (people in the register
 the bank, answers of the item's shape) and reported as FILE:LINE: field: message; then all
 attempts are written, answered and submitted through the assessment service in one
 transaction. Importing the same file again changes nothing; a corrected sheet replaces the
-attempt it corrects (same person, same date).
+attempt it corrects (same person, same date): the corrected attempt is superseded, never
+deleted, so the audit chain and the history keep both.
 """
 
 from __future__ import annotations
@@ -20,20 +21,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats.csvtable import csv_table
 from dsat.domain.attempts import Attempt, Candidate
 from dsat.domain.forms import FormEntry
 from dsat.domain.framework import Framework
 from dsat.domain.scoring import AnswerError, check_answer
+from dsat.domain.text import CONTROL
 from dsat.services.assessment import FULL_SCOPE, AssessmentService
-from dsat.services.clock import FixedClock
-from dsat.store import catalogue
-from dsat.store.attempts import create_attempt
-from dsat.store.candidates import upsert_candidate
-from dsat.store.db import now_iso, transaction
+from dsat.services.clock import Clock, FixedClock, system_clock
+from dsat.store import Store
+from dsat.store.base import now_iso
 
 COLUMNS = ("employee_id", "attempt_date", "item_id", "answer")
 NOON_IN_HANOI = time(5, 0, tzinfo=UTC)
@@ -100,7 +98,13 @@ def _date(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC) - timedelta(hours=7)
 
 
-def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> ResponsesImport:
+def import_responses(
+    store: Store,
+    fw: Framework,
+    path: Path,
+    imported_by: str = "import",
+    clock: Clock = system_clock,
+) -> ResponsesImport:
     shown = display_path(path)
     issues: list[BankIssue] = []
     try:
@@ -113,20 +117,23 @@ def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> Re
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise BankError([BankIssue(shown, 1, "", f"the header row has no {missing[0]!r} column")])
-    active = {i.id: i for i in catalogue.all_active_items(db)}
-    versions = dict(
-        db.conn.execute(
-            "SELECT item_id, MAX(version) FROM items WHERE status = 'active' GROUP BY 1"
-        )
-    )
-    registered = {
-        r[0]: r for r in db.conn.execute("SELECT employee_id, full_name, unit_path FROM staff")
-    }
+    active = {i.id: i for i in store.items.all_active()}
+    versions = store.items.active_versions()
+    registered = store.staff.names()
     scale = len(fw.self_rating_scale)
     groups: dict[tuple[str, str], list[tuple[int, Any, Any]]] = defaultdict(list)
     seen: dict[tuple[str, str, str], int] = {}
     for start, cells in table:
         row = dict(zip(header, cells, strict=False))
+        bad = next(((c, m) for c, v in row.items() if (m := CONTROL.search(v))), None)
+        if bad:
+            issues.append(
+                BankIssue(
+                    shown, start, bad[0],
+                    f"control character U+{ord(bad[1].group(0)):04X} is not allowed",
+                )
+            )  # fmt: skip
+            continue
         emp, when, item_id = (row.get(c, "").strip() for c in COLUMNS[:3])
         if emp not in registered:
             issues.append(
@@ -165,7 +172,7 @@ def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> Re
     if not groups:
         raise BankError([BankIssue(shown, 1, "", "no answers in the file")])
     result = ResponsesImport(shown, len(groups), 0, 0, 0, sum(len(g) for g in groups.values()))
-    with transaction(db):
+    with store.unit_of_work():
         for (emp, moment_iso), rows in groups.items():
             moment = datetime.fromisoformat(moment_iso)
             external = f"responses:{emp}:{moment_iso}"
@@ -174,25 +181,28 @@ def import_responses(db: sqlite_utils.Database, fw: Framework, path: Path) -> Re
                     [(i.id, versions[i.id], a) for _, i, a in rows], ensure_ascii=False
                 ).encode()
             ).hexdigest()
-            old = db.conn.execute(
-                "SELECT id, external_sha FROM attempts WHERE external_key = ?", [external]
-            ).fetchone()
+            old = store.attempts.by_external_key(external)
             if old and old[1] == content:
                 result.unchanged += 1
                 continue
+            new_id = _write_attempt(
+                store, fw, emp, registered[emp], moment, rows, versions,
+                external if not old else f"{external} (correction)", content,
+            )  # fmt: skip
             if old:
-                for table in ("results", "responses"):
-                    db.conn.execute(f"DELETE FROM {table} WHERE attempt_id = ?", [old[0]])
-                db.conn.execute("DELETE FROM attempts WHERE id = ?", [old[0]])
+                store.results.supersede(
+                    old[0], new_id, clock(), imported_by,
+                    f"corrected answer sheet {shown}",
+                )  # fmt: skip
+                store.attempts.retag(new_id, external)
                 result.replaced += 1
             else:
                 result.added += 1
-            _write_attempt(db, fw, emp, registered[emp], moment, rows, versions, external, content)
     return result
 
 
 def _write_attempt(
-    db: sqlite_utils.Database,
+    store: Store,
     fw: Framework,
     emp: str,
     person: tuple[str, str, str],
@@ -201,29 +211,29 @@ def _write_attempt(
     versions: dict[str, int],
     external: str,
     content: str,
-) -> None:
+) -> str:
     comps = list(dict.fromkeys(i.competency for _, i, _ in rows))
     areas = {a.id for c in comps if (a := fw.area_of(c)) is not None}
     kind, scope = ("competency", comps[0]) if len(comps) == 1 else ("full", FULL_SCOPE)
     if kind == "full" and len(areas) == 1:
         kind, scope = "area", next(iter(areas))
     clock = FixedClock(moment)
-    service = AssessmentService(db, fw, clock)
-    upsert_candidate(
-        db, Candidate(employee_id=emp, full_name=person[1], unit=person[2]), now_iso(moment)
+    service = AssessmentService(store, fw, clock)
+    store.candidates.upsert(
+        Candidate(employee_id=emp, full_name=person[1], unit=person[2]), now_iso(moment)
     )
     attempt = Attempt(
         id=str(uuid.uuid4()), employee_id=emp, scope_kind=kind, scope_id=scope,
-        form_seed=0, lang="vi", started_at=moment,
-        deadline=moment + timedelta(days=1), status="in_progress",
+        form_seed=0, lang="vi", started_at=moment, deadline=moment + timedelta(days=1),
+        status="in_progress", origin="import", feedback="assessment",
     )  # fmt: skip
     entries = [FormEntry(i.id, versions[i.id], i.competency, None) for _, i, _ in rows]
-    create_attempt(db, attempt, fw.id, entries)
-    db.conn.execute(
-        "UPDATE attempts SET origin = 'import', external_key = ?, external_sha = ? WHERE id = ?",
-        [external, content, attempt.id],
-    )
+    store.attempts.create(
+        attempt, fw.id, entries, params_upto=store.measurement.head(),
+        external_key=external, external_sha=content,
+    )  # fmt: skip
     for position, (_, _, answer) in enumerate(rows):
         if answer is not None:
             service.answer(attempt.id, position, answer)
     service.submit(attempt.id)
+    return attempt.id

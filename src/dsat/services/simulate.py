@@ -1,15 +1,17 @@
 """A synthetic workforce that sits the real bank, for demonstrations and benchmarks.
 
-People get a province (of the 63), a unit in a ministry or provincial tree, a position and
-an ability that varies by unit. Each year, a share of them (varying by unit) sits the full
-assessment: forms are assembled from the real bank, answers are made right or wrong by a
-logistic model of ability against item level, and everything is scored by the real scoring
-path. Everything written is marked as simulated: the people, the attempts and the database.
+People get a province (of the 34 since 1 July 2025), a unit in a ministry or provincial
+tree, a position, and a true ability on each area's scale that varies by unit and position
+and grows a little each year. Each year a share of them (varying by unit) sits the full
+assessment, fixed or adaptive as its blueprint says: forms are drawn by the real
+assembler or the real adaptive selection, answers follow the item response model with the
+bank's parameters, and everything is scored by the real scoring path. The true abilities
+are stored (marked simulated) so reports can be compared with the truth; everything
+written is marked simulated: the people, the attempts and the database.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import uuid
 from collections.abc import Callable
@@ -17,42 +19,39 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
-from dsat.domain.forms import assemble_form, time_limit_seconds
+from dsat.domain.adaptive import Given, PoolItem, next_item
+from dsat.domain.attempts import Attempt
+from dsat.domain.forms import VersionedItem, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Framework
-from dsat.domain.levels import ScoredResponse, competency_results
-from dsat.domain.scoring import is_answered, score_fraction
+from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities, steps_of
+from dsat.domain.items import Item
+from dsat.domain.measure import proficient_cut
+from dsat.domain.results import Answered, score_attempt
+from dsat.services.adaptive import params_of
 from dsat.services.assessment import FULL_SCOPE
-from dsat.store import catalogue, chain
-from dsat.store import staff as staff_store
-from dsat.store.db import local_iso, now_iso, transaction
+from dsat.services.errors import ServiceError
+from dsat.store import Store
+from dsat.store.base import now_iso
+from dsat.store.results import Finished
 
+# The 34 provinces and centrally-run cities since 1 July 2025 (Resolution 202/2025/QH15).
 PROVINCES = (
-    "Hà Nội", "TP. Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "An Giang",
-    "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
-    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
-    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
-    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
-    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định",
-    "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
-    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang",
-    "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+    "Hà Nội", "TP. Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang",
+    "Bắc Ninh", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Đồng Tháp",
+    "Gia Lai", "Hà Tĩnh", "Hưng Yên", "Khánh Hòa", "Lai Châu", "Lâm Đồng", "Lạng Sơn",
+    "Lào Cai", "Nghệ An", "Ninh Bình", "Phú Thọ", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sơn La", "Tây Ninh", "Thái Nguyên", "Thanh Hóa", "Tuyên Quang", "Vĩnh Long",
 )  # fmt: skip
 DEPARTMENTS = ("Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo",
                "Sở Khoa học và Công nghệ", "Văn phòng UBND")  # fmt: skip
 MINISTRIES = ("Bộ Nội vụ", "Bộ Tài chính", "Bộ Y tế", "Bộ Khoa học và Công nghệ")
-MINISTRY_PARTS = (
-    "Vụ Tổ chức cán bộ",
-    "Văn phòng Bộ",
-    "Vụ Kế hoạch - Tài chính",
-    "Cục Chuyển đổi số",
-)
+MINISTRY_PARTS = ("Vụ Tổ chức cán bộ", "Văn phòng Bộ", "Vụ Kế hoạch - Tài chính",
+                  "Cục Chuyển đổi số")  # fmt: skip
 OFFICES = ("Phòng Tổng hợp", "Phòng Nghiệp vụ", "Phòng Hành chính")
 POSITIONS = (("Cán sự", -0.3), ("Chuyên viên", 0.0), ("Chuyên viên chính", 0.3),
              ("Chuyên viên cao cấp", 0.5), ("Lãnh đạo phòng", 0.2))  # fmt: skip
 SIM_PREFIX = "SIM"
+GROWTH_PER_YEAR = 0.25  # training helps
 
 
 @dataclass
@@ -68,210 +67,233 @@ def _unit_tree(rng: random.Random, province: str) -> str:
     return f"UBND {province}/{rng.choice(DEPARTMENTS)}/{rng.choice(OFFICES)}"
 
 
-def _answer(item: Any, right: bool, rng: random.Random, theta: float, scale: int) -> Any:
-    """An answer of the item's own shape, right or wrong."""
+def answer_for(item: Item, cat: int, steps: int, rng: random.Random, scale: int) -> Any:
+    """An answer of the item's own shape earning category `cat` of `steps` (or as close)."""
+    share = cat / steps
     match item.type:
         case "single":
             wrong = [o.id for o in item.options if o.id != item.key]
-            return item.key if right else rng.choice(wrong)
+            return item.key if cat else rng.choice(wrong)
         case "multiple":
-            if right:
-                return list(item.key)
-            others = [o.id for o in item.options if o.id not in item.key]
-            picked = list(item.key[:-1]) + ([rng.choice(others)] if others else [])
-            return picked or [item.options[0].id]
+            right = list(item.key)
+            k = round(share * len(right))
+            picked = rng.sample(right, k) if k < len(right) else right
+            if not picked:
+                others = [o.id for o in item.options if o.id not in item.key]
+                return [rng.choice(others)] if others else []
+            return picked
         case "true_false":
-            return item.key if right else not item.key
+            return item.key if cat else not item.key
         case "short_answer":
-            return item.answers[0] if right else "không rõ"
+            if cat == steps:
+                return item.answers[0]
+            partial = sorted(item.partial, key=lambda p: p.fraction)
+            return partial[0].text if cat and partial else "không rõ"
         case "numerical":
-            return f"{item.answer:g}" if right else f"{item.answer + item.tolerance + 1:g}"
+            return f"{item.answer:g}" if cat else f"{item.answer + item.tolerance + 1:g}"
         case "matching":
-            rights = [item.right_index(i) for i in range(len(item.pairs))]
-            if right:
-                return rights
-            wrong = rights[:]
-            rng.shuffle(wrong)
-            return wrong if wrong != rights else rights[::-1]
+            n = len(item.pairs)
+            rights = [item.right_index(i) for i in range(n)]
+            k = round(share * n)
+            answer: list[int | None] = list(rights)
+            wrong = rng.sample(range(n), n - k)
+            for i in wrong:
+                others = [j for j in range(len(item.rights())) if j != rights[i]]
+                answer[i] = rng.choice(others) if others else None
+            return answer
         case "ordering":
-            order = list(range(len(item.steps)))
-            if not right:
-                i = rng.randrange(len(order) - 1)
-                order[i], order[i + 1] = order[i + 1], order[i]
+            n = len(item.steps)
+            order = list(range(n))
+            if cat < steps:
+                swaps = max(1, round((1 - share) * n / 2))
+                for _ in range(swaps):
+                    i = rng.randrange(n - 1)
+                    order[i], order[i + 1] = order[i + 1], order[i]
+                if order == list(range(n)):
+                    order[0], order[1] = order[1], order[0]
             return order
         case "self_rating":
-            return max(0, min(scale - 1, round(1.5 + theta + rng.gauss(0, 0.7))))
+            return max(0, min(scale - 1, round(1.5 + (cat - 0.5) * 2 + rng.gauss(0, 0.7))))
     return None
 
 
+def _respond(params: ItemParams, theta: float, rng: random.Random) -> int:
+    """A score category drawn from the model at θ."""
+    probs = probabilities(params, [theta])[0]  # type: ignore[arg-type]
+    u, acc = rng.random(), 0.0
+    for k, p in enumerate(probs):
+        acc += float(p)
+        if u < acc:
+            return k
+    return len(probs) - 1
+
+
 def simulate(
-    db: sqlite_utils.Database,
+    store: Store,
     fw: Framework,
     *,
     candidates: int,
     seed: int,
     years: tuple[int, ...] = (2025, 2026),
+    mode: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Simulated:
     """Create `candidates` simulated people and their yearly full assessments."""
+    prefix = f"{SIM_PREFIX}{seed}-"
+    if store.staff.find(f"{prefix}{0:07d}") is not None:
+        raise ServiceError("error.simulated_exists", seed=seed)
     rng = random.Random(seed)
-    comps = [c for c in fw.competency_ids() if catalogue.item_counts(db).get(c)]
-    pool = catalogue.active_items(db, comps)
+    counts = store.items.counts()
+    comps = [c for c in fw.competency_ids() if counts.get(c)]
+    pool = store.items.active(comps)
     blueprint = fw.blueprints.full
+    mode = mode or blueprint.mode
+    upto = store.measurement.head()
+    params = {
+        k: params_of(row)
+        for k, row in store.measurement.current(
+            [(v.item.id, v.version) for v in pool], upto
+        ).items()
+    }
+    area_of = {c.id: a.id for a in fw.areas for c in a.competencies}
+    areas = list(dict.fromkeys(area_of[c] for c in comps))
     scale = len(fw.self_rating_scale)
     unit_effect: dict[str, float] = {}
     unit_turnout: dict[str, float] = {}
-    comp_difficulty = {c: rng.gauss(0, 0.35) for c in comps}
-    now = now_iso(datetime.now(UTC))
     people = []
     for n in range(candidates):
         province = rng.choice(PROVINCES)
         unit = _unit_tree(rng, province)
         top = unit.split("/")[0]
-        unit_effect.setdefault(top, rng.gauss(0, 0.6))
+        unit_effect.setdefault(top, rng.gauss(0, 0.5))
         unit_turnout.setdefault(unit, rng.uniform(0.55, 0.98))
         position, bonus = rng.choice(POSITIONS)
+        general = unit_effect[top] + bonus + rng.gauss(0.0, 0.8)
         people.append(
             {
-                "employee_id": f"{SIM_PREFIX}{seed}-{n:07d}",
+                "employee_id": f"{prefix}{n:07d}",
                 "full_name": f"Người mô phỏng {n}",
                 "unit_path": unit,
                 "province": province,
                 "position": position,
                 "active": True,
-                "theta": unit_effect[top] + bonus + rng.gauss(0.3, 0.9),
+                "theta": {a: general + rng.gauss(0, 0.5) for a in areas},
             }
         )
+    now = now_iso(datetime.now(UTC))
+    with store.unit_of_work():
+        store.staff.upsert(
+            [{k: v for k, v in p.items() if k != "theta"} for p in people], now, True
+        )
+        store.set_meta("simulated", f"{candidates} people, seed {seed}")
     attempts = results = 0
-    with transaction(db):
-        staff_store.upsert_staff(
-            db, [{k: v for k, v in p.items() if k != "theta"} for p in people], now, True
-        )
-        db.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('simulated', ?)",
-            [f"{candidates} people, seed {seed}"],
-        )
-    batch: list[tuple[dict[str, Any], list[tuple[Any, ...]], list[dict[str, Any]]]] = []
+    batch: list[
+        tuple[Attempt, list[Any], list[Any], list[Any], Any, list[tuple[str, str, str, float]]]
+    ] = []
+    adaptive_pool = [
+        PoolItem(v.item.id, v.version, v.item.competency, area_of[v.item.competency],
+                 params.get((v.item.id, v.version), prior_params(v.item, fw.scale)),
+                 frozenset(v.item.enemies))
+        for v in pool if v.item.scored
+    ]  # fmt: skip
+    by_key = {(v.item.id, v.version): v for v in pool}
+    populations = store.measurement.populations(upto)
+    priors = {a: normal_prior(*populations.get(a, (0.0, 1.0))) for a in areas}
+    cuts = {a: proficient_cut(fw, a) for a in areas}
+    by_area = {a: [c for c in comps if area_of[c] == a] for a in areas}
     for done, person in enumerate(people, 1):
-        theta = person["theta"]
         for year in years:
             if rng.random() > unit_turnout[person["unit_path"]]:
                 continue
-            theta_year = theta + 0.25 * (year - years[0])  # training helps
-            form = assemble_form(fw, pool, comps, blueprint, rng.randrange(2**31))
+            thetas = {
+                a: t + GROWTH_PER_YEAR * (year - years[0]) for a, t in person["theta"].items()
+            }
+            form_seed = rng.randrange(2**31)
+            form_rng = random.Random(form_seed)
+            if mode == "adaptive":
+                ratings = [v for v in pool if not v.item.scored]
+                entries = [entry_for(v, v.item.competency, form_rng) for v in ratings]
+                chosen: list[VersionedItem] = []
+                given: list[Given] = []
+                while True:
+                    pick = next_item(
+                        seed=form_seed, pool=adaptive_pool, given=given, areas=areas,
+                        competencies=by_area, rules=blueprint.adaptive, cuts=cuts, priors=priors,
+                    )  # fmt: skip
+                    if pick is None:
+                        break
+                    vi = by_key[(pick.item.item_id, pick.item.version)]
+                    cat = _respond(pick.item.params, thetas[pick.area_id], rng)
+                    given.append(Given(vi.item.id, cat))
+                    chosen.append(vi)
+                entries += [entry_for(v, v.item.competency, form_rng) for v in chosen]
+                cats = [None] * len(ratings) + [g.category for g in given]
+            else:
+                entries = assemble_form(fw, pool, comps, blueprint, form_seed)
+                cats = []
+                for e in entries:
+                    item = by_key[(e.item_id, e.version)].item
+                    p = params.get((e.item_id, e.version), prior_params(item, fw.scale))
+                    cats.append(
+                        _respond(p, thetas[area_of[e.competency_id]], rng) if item.scored else None
+                    )
+            answers, rows = [], []
+            for pos, (e, cat) in enumerate(zip(entries, cats, strict=True)):
+                item = by_key[(e.item_id, e.version)].item
+                steps = (
+                    steps_of(item)
+                    if params.get((e.item_id, e.version), prior_params(item, fw.scale)).steps
+                    else 1
+                )
+                if cat is None:  # a self-rating, in line with the person's ability
+                    cat = 1 if thetas[area_of[e.competency_id]] > 0 else 0
+                    steps = 1
+                answer = answer_for(item, cat, steps, rng, scale)
+                answers.append(answer)
+                p = params.get((e.item_id, e.version))
+                rows.append(Answered(pos, e.competency_id, item, answer, False, p, False))
+            scored = score_attempt(fw, rows, whole_areas=areas, populations=populations)
             started = datetime(year, 1, 1, tzinfo=UTC) + timedelta(
                 days=rng.randrange(360), hours=rng.randrange(1, 10)
             )
-            attempt_id = str(uuid.UUID(int=rng.getrandbits(128)))
-            responses, scored = [], []
-            for pos, entry in enumerate(form):
-                item = _item(db, entry.item_id, entry.version)
-                b = (item.level - 3.5) * 0.6 + comp_difficulty[entry.competency_id]
-                right = rng.random() < 1 / (1 + math.exp(-(theta_year - b)))
-                answer = _answer(item, right, rng, theta_year, scale)
-                fraction = score_fraction(item, answer)
-                weight = item.weight if item.scored else 0.0
-                responses.append(
-                    (attempt_id, pos, entry.item_id, entry.version, entry.competency_id,
-                     answer, round(fraction * weight, 6), weight)
-                )  # fmt: skip
-                rating = answer if item.type == "self_rating" else None
-                scored.append(
-                    ScoredResponse(entry.competency_id, item.scored, item.weight, fraction,
-                                   is_answered(answer), rating)
-                )  # fmt: skip
-            comp_results = competency_results(fw, scored, comps)
-            seconds = time_limit_seconds(blueprint, len(form))
-            attempt = {
-                "id": attempt_id,
-                "employee_id": person["employee_id"],
-                "start": started,
-                "deadline": started + timedelta(seconds=seconds),
-                "submitted": started + timedelta(seconds=rng.randrange(seconds // 3, seconds)),
-            }
-            batch.append((attempt, responses, comp_results))
+            seconds = time_limit_seconds(blueprint, len(entries))
+            submitted = started + timedelta(seconds=rng.randrange(seconds // 3, seconds))
+            attempt = Attempt(
+                id=str(uuid.UUID(int=rng.getrandbits(128))), employee_id=person["employee_id"],
+                scope_kind="full", scope_id=FULL_SCOPE, form_seed=form_seed, lang="vi",
+                started_at=started, deadline=started + timedelta(seconds=seconds),
+                submitted_at=submitted, status="submitted", mode=mode,
+                feedback=blueprint.feedback, origin="simulated",
+            )  # fmt: skip
+            truth = [(person["employee_id"], a, str(year), round(t, 4)) for a, t in thetas.items()]
+            batch.append((attempt, entries, answers, scored.scores, scored, truth))
             attempts += 1
-            results += len(comp_results)
+            results += len(scored.results)
         if len(batch) >= 200 or done == len(people):
-            _write(db, fw, batch)
+            _write(store, fw, batch, upto)
             batch = []
             if progress:
                 progress(done, len(people))
     return Simulated(len(people), attempts, results)
 
 
-_ITEMS: dict[tuple[str, int], Any] = {}
+def _write(store: Store, fw: Framework, batch: list[Any], upto: int) -> None:
+    with store.unit_of_work():
+        for attempt, entries, answers, scores, _, _ in batch:
+            cand = store.staff.get(attempt.employee_id)
+            if cand is not None:
+                from dsat.domain.attempts import Candidate
 
-
-def _item(db: sqlite_utils.Database, item_id: str, version: int) -> Any:
-    key = (item_id, version)
-    if key not in _ITEMS:
-        _ITEMS[key] = catalogue.item_version(db, item_id, version)
-    return _ITEMS[key]
-
-
-def _write(db: sqlite_utils.Database, fw: Framework, batch: list[Any]) -> None:
-    import json
-
-    ids = [(a["employee_id"],) for a, _, _ in batch]
-    with transaction(db):
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO units (name) SELECT unit_path FROM staff WHERE employee_id = ?",
-            ids,
-        )
-        db.conn.executemany(
-            """INSERT INTO candidates (employee_id, full_name, unit_id, created_at, updated_at)
-               SELECT s.employee_id, s.full_name, u.id, s.updated_at, s.updated_at
-               FROM staff s JOIN units u ON u.name = s.unit_path WHERE s.employee_id = ?
-               ON CONFLICT (employee_id) DO NOTHING""",
-            ids,
-        )
-        db.conn.executemany(
-            """INSERT INTO attempts (id, employee_id, framework_id, scope_kind, scope_id,
-                 form_seed, lang, started_at, deadline, submitted_at, status, position, origin)
-               VALUES (?, ?, ?, 'full', ?, 0, 'vi', ?, ?, ?, 'submitted', 0, 'simulated')""",
+                store.candidates.upsert(
+                    Candidate(employee_id=cand.employee_id, full_name=cand.full_name,
+                              unit=cand.unit_path),
+                    now_iso(attempt.started_at),
+                )  # fmt: skip
+            store.attempts.create_finished(attempt, fw.id, entries, answers, scores, upto)
+        store.results.record(
             [
-                (
-                    a["id"],
-                    a["employee_id"],
-                    fw.id,
-                    FULL_SCOPE,
-                    now_iso(a["start"]),
-                    now_iso(a["deadline"]),
-                    now_iso(a["submitted"]),
-                )
-                for a, _, _ in batch
-            ],
+                Finished(a.id, a.employee_id, a.submitted_at, s.results, s.areas)
+                for a, _, _, _, s, _ in batch
+            ]
         )
-        db.conn.executemany(
-            """INSERT INTO responses (attempt_id, position, item_id, item_version,
-                 competency_id, answer, answered_at, flagged, score, max_score)
-               VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?, ?)""",
-            [
-                (r[0], r[1], r[2], r[3], r[4], json.dumps(r[5], ensure_ascii=False), r[6], r[7])
-                for _, rows, _ in batch
-                for r in rows
-            ],
-        )
-        db.conn.executemany(
-            """INSERT INTO results (attempt_id, competency_id, raw, max, percent, band,
-                 proficient, self_band, employee_id, submitted_local)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (
-                    a["id"],
-                    r.competency_id,
-                    r.raw,
-                    r.max,
-                    r.percent,
-                    r.band,
-                    int(r.proficient),
-                    r.self_band,
-                    a["employee_id"],
-                    local_iso(a["submitted"]),
-                )
-                for a, _, res in batch
-                for r in res
-            ],
-        )
-        chain.append(db, [a["id"] for a, _, _ in batch])
+        store.measurement.add_truth(t for *_, truth in batch for t in truth)

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import sqlite_utils
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats.csvtable import csv_table
-from dsat.services.assessment import EMPLOYEE_ID
+from dsat.domain.text import refuse_control
+from dsat.services.candidates import EMPLOYEE_ID
 from dsat.services.clock import Clock, system_clock
-from dsat.store import staff as store
-from dsat.store.db import now_iso, transaction
+from dsat.store import Store
+from dsat.store.base import now_iso
 
 COLUMNS = ("employee_id", "full_name", "unit_path", "province", "position", "active")
 ALIASES = {
@@ -45,7 +45,7 @@ ALIASES = {
 _YES = {"", "1", "yes", "y", "true", "có", "x"}
 _NO = {"0", "no", "n", "false", "không"}
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_control)]
 
 
 class StaffRow(BaseModel):
@@ -54,9 +54,9 @@ class StaffRow(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     employee_id: Annotated[str, Field(pattern=EMPLOYEE_ID.pattern)]
     full_name: Text
-    unit_path: Annotated[str, Field(min_length=1, max_length=500)]
+    unit_path: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(refuse_control)]
     province: Text
-    position: Annotated[str, Field(max_length=200)] = ""
+    position: Annotated[str, Field(max_length=200), AfterValidator(refuse_control)] = ""
     active: bool = True
 
     @field_validator("full_name", "province", "position")
@@ -197,7 +197,7 @@ def read_register(path: Path) -> list[StaffRow]:
 
 
 def import_register(
-    db: sqlite_utils.Database,
+    store: Store,
     path: Path,
     *,
     replace: bool = False,
@@ -206,18 +206,11 @@ def import_register(
     """Add and update the people in the file; with `replace`, mark everyone else inactive."""
     people = read_register(path)
     now = now_iso(clock())
-    with transaction(db):
-        changes = store.upsert_staff(db, [p.model_dump() for p in people], now)
+    with store.unit_of_work():
+        changes = store.staff.upsert([p.model_dump() for p in people], now)
         deactivated = 0
         if replace:
-            db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (id TEXT PRIMARY KEY)")
-            db.conn.execute("DELETE FROM keep")
-            db.conn.executemany("INSERT INTO keep VALUES (?)", [(p.employee_id,) for p in people])
-            deactivated = db.conn.execute(
-                """UPDATE staff SET active = 0, updated_at = ?
-                   WHERE active = 1 AND employee_id NOT IN (SELECT id FROM keep)""",
-                [now],
-            ).rowcount
+            deactivated = store.staff.deactivate_others([p.employee_id for p in people], now)
     return RegisterImport(
         display_path(path),
         len(people),
