@@ -1,5 +1,5 @@
 """Typed settings; each can be overridden from the environment (DSAT_DB, DSAT_LANG,
-DSAT_GRACE_SECONDS).
+DSAT_GRACE_SECONDS, DSAT_REMEMBER_LAST).
 
 Settings are read before the app's first frame, so this module imports no pydantic: on the
 machines measured, importing pydantic alone took about 170 ms, most of the difference
@@ -27,13 +27,14 @@ class Settings:
     db: Path = Path("results") / "dsat.db"
     lang: Literal["vi", "en"] = "vi"
     grace_seconds: int = 0  # after the time limit: may submit, may not change answers
+    remember_last: bool = False  # fill the sign-in form with this machine's last candidate
 
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then DSAT_* environment variables, then non-None command-line values."""
     values: dict[str, object] = {}
     source: dict[str, str] = {}
-    for name in ("db", "lang", "grace_seconds"):
+    for name in ("db", "lang", "grace_seconds", "remember_last"):
         env = os.environ.get(ENV_PREFIX + name.upper())
         if env:
             values[name], source[name] = env, ENV_PREFIX + name.upper()
@@ -50,6 +51,11 @@ def load_settings(**overrides: object) -> Settings:
     if not raw_grace.isdigit() or int(raw_grace) > 3600:
         where = source.get("grace_seconds", "grace_seconds")
         raise SettingsError(f"{where}: must be a whole number of seconds, 0 to 3600")
+    raw_remember = str(values.get("remember_last", "0")).strip().lower()
+    if raw_remember not in ("0", "1", "false", "true", "no", "yes"):
+        where = source.get("remember_last", "remember_last")
+        raise SettingsError(f"{where}: must be 1 or 0")
     return Settings(
-        db=Path(str(db)), lang=cast(Literal["vi", "en"], lang), grace_seconds=int(raw_grace)
-    )
+        db=Path(str(db)), lang=cast(Literal["vi", "en"], lang), grace_seconds=int(raw_grace),
+        remember_last=raw_remember in ("1", "true", "yes"),
+    )  # fmt: skip

@@ -14,16 +14,34 @@ LANG = click.Choice(["vi", "en"])
 DB_HELP = "SQLite database file (default results/dsat.db, or $DSAT_DB)."
 
 
+def _echo(text: str = "", err: bool = False) -> None:
+    """Print a line whose text may come from outside: no control characters reach the
+    terminal (an escape sequence in a unit name must not change the window)."""
+    from dsat.domain.text import clean
+
+    click.echo(clean(str(text)), err=err)
+
+
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    _echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
-def _open_db(db: Path | None, *, create: bool = True) -> Any:
-    from dsat.settings import load_settings
-    from dsat.store.db import connect
+def _db_path(db: Path | None) -> Path | None:
+    """The subcommand's --db, else the one given before the subcommand (`dsat --db X ...`);
+    both given and different is an error, never a silent choice."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().params.get("db") if ctx is not None else None
+    if db is not None and root is not None and Path(db) != Path(root):
+        _fail(f"--db is given twice with different files ({root} and {db}); give it once")
+    return db if db is not None else root
 
-    return connect(load_settings(db=db).db, create=create)
+
+def _open_db(db: Path | None, *, create: bool = True) -> Any:
+    from dsat.services.database import open_database
+    from dsat.settings import load_settings
+
+    return open_database(load_settings(db=_db_path(db)).db, create=create)
 
 
 def _needs(role: str) -> Any:
@@ -49,14 +67,14 @@ def _needs(role: str) -> Any:
 
 
 def _check_role(db: Path | None, role: str, as_user: str | None, password_stdin: bool) -> Any:
+    from dsat.services.accounts import any_accounts
     from dsat.settings import load_settings
 
-    path = load_settings(db=db).db
+    path = load_settings(db=_db_path(db)).db
     if not path.exists() and not as_user:
         return None
     database = _open_db(path)
-    accounts = database.conn.execute("SELECT COUNT(*) FROM accounts WHERE active = 1")
-    if accounts.fetchone()[0] == 0 and not as_user:
+    if not any_accounts(database) and not as_user:
         return None
     return _sign_in_as(database, as_user, role, password_stdin)
 
@@ -66,15 +84,14 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from dsat.banks.errors import BankError
-        from dsat.services.errors import ServiceError
+        from dsat.services.errors import ServiceError, StoreError
         from dsat.settings import SettingsError
-        from dsat.store.db import StoreError
 
         try:
             return super().invoke(ctx)
         except BankError as exc:
             for issue in exc.issues:
-                click.echo(str(issue), err=True)
+                _echo(str(issue), err=True)
             n = len(exc.issues)
             _fail(f"{n} problem{'s' if n != 1 else ''} found; nothing was written")
         except ServiceError as exc:
@@ -105,14 +122,21 @@ def main(ctx: click.Context, lang: str | None, db: Path | None) -> None:
         dsat bank validate question_banks/
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(take, lang=lang, db=db)
+        ctx.invoke(take, lang=lang, db=db, remember=False)
 
 
 @main.command()
 @click.option("--lang", type=LANG, default=None, help="Language of the app (default vi).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @click.option("--seed", type=int, default=None, hidden=True)
-def take(lang: str | None, db: Path | None, seed: int | None) -> None:
+@click.option(
+    "--remember-last",
+    "remember",
+    is_flag=True,
+    help="Fill the sign-in form with this machine's last candidate (off by default; "
+    "never on a shared terminal; $DSAT_REMEMBER_LAST=1 does the same).",
+)
+def take(lang: str | None, db: Path | None, seed: int | None, remember: bool) -> None:
     """Open the test-taking app.
 
     On first run the shipped question bank is imported into the database.
@@ -123,11 +147,14 @@ def take(lang: str | None, db: Path | None, seed: int | None) -> None:
     """
     from dsat.settings import load_settings
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db)  # before the app: a bad --db is a one-line error
     from dsat.tui.app import DsatApp
 
-    app = DsatApp(database, lang=settings.lang, seed=seed, grace_seconds=settings.grace_seconds)
+    app = DsatApp(
+        database, lang=settings.lang, seed=seed, grace_seconds=settings.grace_seconds,
+        remember=remember or settings.remember_last,
+    )  # fmt: skip
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
@@ -211,31 +238,22 @@ class _Progress:
 
 def _notes(notes: list[str]) -> None:
     for n in notes:
-        click.echo(f"note: {n}", err=True)
+        _echo(f"note: {n}", err=True)
 
 
 def _maybe_db(db: Path | None) -> Any:
     from dsat.settings import load_settings
 
+    db = _db_path(db)
     path = load_settings(db=db).db
     return _open_db(path, create=False) if db or path.exists() else None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    import tempfile
+def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file whole or not at all; never onto a pipe, a device or a folder."""
+    from dsat.services.files import write_bytes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, data, mode)
 
 
 def _new_password(password_stdin: bool) -> str:
@@ -255,7 +273,7 @@ def _sign_in_as(database: Any, username: str | None, role: str, password_stdin: 
         if password_stdin
         else click.prompt(f"Password of {username}", hide_input=True)
     )
-    account = sign_in(database, username, password)
+    account = sign_in(database, username.strip(), password)
     require(account, role)
     return account
 

@@ -11,6 +11,7 @@ import click
 
 from dsat.cli._common import (
     DB_HELP,
+    _echo,
     _fail,
     _import_options,
     _maybe_db,
@@ -59,7 +60,7 @@ def bank_validate(paths: tuple[Path, ...], db: Path | None, **kw: Any) -> None:
         progress.close()
     _notes(loaded.notes)
     bank = loaded.bank
-    click.echo(f"ok: {len(bank.items)} items in {len(bank.files)} files are valid")
+    _echo(f"ok: {len(bank.items)} items in {len(bank.files)} files are valid")
 
 
 @bank.command("lint")
@@ -81,10 +82,10 @@ def bank_lint(paths: tuple[Path, ...], strict: bool, **kw: Any) -> None:
 
     findings = lint(list(paths), None, _options(kw))
     for f in findings:
-        click.echo(str(f))
+        _echo(str(f))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    click.echo(f"{errors} errors, {warnings} warnings")
+    _echo(f"{errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -124,10 +125,10 @@ def bank_import(
         progress.close()
     _notes(summary.notes)
     if summary.framework_updated:
-        click.echo("framework: updated")
+        _echo("framework: updated")
     for f in summary.files:
         state = "unchanged" if not (f.added or f.changed or f.retired) else "imported"
-        click.echo(
+        _echo(
             f"{f.path}: {state} (added {f.added}, changed {f.changed}, "
             f"unchanged {f.unchanged}, retired {f.retired})"
         )
@@ -179,7 +180,7 @@ def bank_export(
         _fail("no database yet: import a bank first, or give bank files to convert")
     result = export_items(out_fmt, database, list(paths), _options(kw), list(only))
     for line in result.skipped_summary():
-        click.echo(f"note: skipped {line}", err=True)
+        _echo(f"note: skipped {line}", err=True)
     if out is not None and str(out) == "-":
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
@@ -188,7 +189,7 @@ def bank_export(
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         out = Path("results") / "exports" / f"bank-{stamp}{SUFFIX[out_fmt]}"
     _write_atomic(out, result.data)
-    click.echo(f"{out}: {result.written} items written ({len(result.skipped)} skipped)")
+    _echo(f"{out}: {result.written} items written ({len(result.skipped)} skipped)")
 
 
 @bank.command("template")
@@ -215,7 +216,7 @@ def bank_template(fmt: str, out: Path | None) -> None:
     data = sheet.write_xlsx(items) if fmt == "xlsx" else sheet.write_csv(items).encode("utf-8-sig")
     out = out or Path(f"dsat-bank-template.{fmt}")
     _write_atomic(out, data)
-    click.echo(f"{out}: template with {len(items)} example items (one per type)")
+    _echo(f"{out}: template with {len(items)} example items (one per type)")
 
 
 @bank.command("diff")
@@ -238,15 +239,15 @@ def bank_diff(old: Path, new: Path, as_json: bool, db: Path | None, **kw: Any) -
 
     d = diff_banks([old], [new], _maybe_db(db), _options(kw))
     if as_json:
-        click.echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
     else:
         for ident in d.added:
-            click.echo(f"+ {ident}")
+            _echo(f"+ {ident}")
         for ident, fields in d.changed:
-            click.echo(f"~ {ident} ({', '.join(fields)})")
+            _echo(f"~ {ident} ({', '.join(fields)})")
         for ident in d.removed:
-            click.echo(f"- {ident}")
-        click.echo(
+            _echo(f"- {ident}")
+        _echo(
             f"{len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed, "
             f"{d.unchanged} unchanged"
         )
@@ -269,14 +270,14 @@ def bank_list(db: Path | None, as_json: bool, include_retired: bool) -> None:
 
     rows = list_items(_open_db(db, create=False), include_retired)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        click.echo(
+        _echo(
             f"{r['id']:<14} v{r['version']:<3} {r['competency']:<5} L{r['level']} "
             f"{r['type']:<13} {r['status']:<8} {r['source']}"
         )
-    click.echo(f"{len(rows)} items")
+    _echo(f"{len(rows)} items")
 
 
 @bank.command("schema")
@@ -289,4 +290,4 @@ def bank_schema() -> None:
     """
     from dsat.services.banks import bank_schema as schema
 
-    click.echo(schema())
+    _echo(schema())

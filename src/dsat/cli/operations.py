@@ -9,6 +9,7 @@ import click
 from dsat.cli._common import (
     DB_HELP,
     LANG,
+    _echo,
     _fail,
     _needs,
     _open_db,
@@ -31,35 +32,88 @@ def audit() -> None:
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("admin")
 def audit_verify(head: str | None, db: Path | None) -> None:
-    """Check every stored result against its HMAC chain link.
+    """Check every chained row against its HMAC link.
 
-    Names each result that was edited, inserted or deleted and any change of order; with
-    --head (printed on every results export), also a chain cut short. The key is the file
-    beside the database (<db>.key), never in it. Exit code 1 when anything is wrong.
+    The chain covers results, attempts (whose they are), every answer and score, the staff
+    register (units and provinces) and corrections. Names each row that was edited (with
+    the fields), inserted or deleted and any change of order; with --head (printed on every
+    results export), also a chain cut short. The key is a file outside the database
+    (<db>.key or $DSAT_KEY_FILE). Exit code 1 when anything is wrong.
 
     \b
     Example:
         dsat audit verify --db results/dsat.db
     """
-    from dsat.store.chain import ChainKeyError, verify
+    from dsat.services.audit import verify
 
-    try:
-        v = verify(_open_db(db, create=False), head)
-    except ChainKeyError as exc:
-        _fail(str(exc))
+    v = verify(_open_db(db, create=False), head)
+    for epoch in v.epochs:
+        _echo(
+            f"note: a new chain was started on {epoch['at']} by {epoch['by']} "
+            f"({epoch['reason']}); the {epoch['links']} links before it are not checked"
+        )
+    for warning in v.warnings:
+        _echo(f"warning: {warning}", err=True)
     for kind, names in (
         ("edited", v.edited), ("inserted", v.inserted), ("deleted", v.deleted),
         ("out of order", v.broken),
     ):  # fmt: skip
         for name in names:
-            click.echo(f"{kind}: {name}")
+            _echo(f"{kind}: {name}")
     if v.truncated:
-        click.echo(f"truncated: {v.truncated}")
+        _echo(f"truncated: {v.truncated}")
     if v.ok:
-        click.echo(f"ok: {v.links} results chained, head {v.head}")
+        _echo(f"ok: {v.links} links verified, head {v.head} (key id {v.key_id})")
         return
-    problems = len(v.edited) + len(v.inserted) + len(v.deleted) + len(v.broken)
-    _fail(f"{problems + bool(v.truncated)} problems in {v.links} chained results")
+    _fail(f"{v.problems} problems in {v.links} chained rows")
+
+
+@audit.command("init")
+@click.option("--reason", required=True, help="Why a new chain is started (kept in it).")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def audit_init(reason: str, db: Path | None) -> None:
+    """Start a new audit chain on purpose, after the key was lost or compromised.
+
+    A new key is made (an old key file is kept beside it, renamed), and every row is sealed
+    as it is now, after an entry that records who started the chain, when and why; `audit
+    verify` names that point. Refused while the current chain verifies.
+
+    \b
+    Example:
+        dsat audit init --reason "key file lost with the old server (ticket 4711)"
+    """
+    import getpass
+
+    from dsat.services.audit import init
+
+    account = click.get_current_context().meta.get("account")
+    by = account.username if account else getpass.getuser()
+    before = init(_open_db(db, create=False), by, reason)
+    _echo(f"a new audit chain starts after {before} links; keep the new key file safe")
+
+
+@audit.command("history")
+@click.argument("attempt_id")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def audit_history(attempt_id: str, db: Path | None) -> None:
+    """Show what the chain holds for one attempt: its seal, its answers, corrections.
+
+    \b
+    Example:
+        dsat audit history 3f2a8c1e-...
+    """
+    import json
+
+    from dsat.services.audit import history
+
+    entries = history(_open_db(db, create=False), attempt_id)
+    if not entries:
+        _fail(f"nothing is chained for attempt {attempt_id}")
+    for e in entries:
+        payload = json.dumps(e["payload"], ensure_ascii=False)
+        _echo(f"{e['seq'] or '-':>6}  {e['kind']:<10} {payload}")
 
 
 @main.group("db")
@@ -79,16 +133,19 @@ def db_group() -> None:
 def db_backup(target: Path, db: Path | None) -> None:
     """Copy the database while it is in use: one consistent snapshot (SQLite backup API).
 
-    Candidates can keep answering while it runs. The chain key is copied beside the copy.
+    Candidates can keep answering while it runs. The copy and the audit key copied beside
+    it are readable by their owner only (0600).
 
     \b
     Example:
         dsat db backup /mnt/usb/dsat-2026-11-22.db
     """
-    from dsat.store.backup import backup
+    from dsat.services.files import check_target
+    from dsat.services.operations import backup
 
+    check_target(target)
     n = backup(_open_db(db, create=False), target)
-    click.echo(f"{target}: backup done ({n} pages)")
+    _echo(f"{target}: backup done ({n} pages)")
 
 
 @main.group()
@@ -103,31 +160,63 @@ def sitting() -> None:
 
 @sitting.command("open")
 @click.option("--unit", required=True, help="The unit sitting the test.")
-@click.option("--codes", type=click.IntRange(1, 5000), required=True, help="How many codes.")
+@click.option("--codes", type=click.IntRange(1, 5000), default=None,
+              help="How many codes to give out at the desk (`dsat sitting bind`).")  # fmt: skip
+@click.option("--named", is_flag=True,
+              help="One code for each person of the unit in the staff register.")  # fmt: skip
 @click.option("--hours", type=click.FloatRange(0.1, 72), default=4, show_default=True,
               help="The sitting closes by itself after this long.")  # fmt: skip
+@click.option("--feedback", type=click.Choice(["assessment", "practice"]),
+              default="assessment", show_default=True,
+              help="assessment: level and what to study, no keys; practice: keys too.")  # fmt: skip
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("trainer")
-def sitting_open(unit: str, codes: int, hours: float, db: Path | None) -> None:
-    """Open a sitting and print its one-time codes, one per candidate.
+def sitting_open(
+    unit: str, codes: int | None, named: bool, hours: float, feedback: str, db: Path | None
+) -> None:
+    """Open a sitting and print its one-time codes.
 
-    While any sitting is open, the sign-in screen also asks for a code. A code is bound
-    to the first employee who uses it and works until the sitting closes.
+    While any sitting is open, the sign-in screen also asks for a code. Every code is for
+    one person: with --named, one per person of the unit in the staff register (printed
+    with their names); with --codes N, codes the invigilator gives out at the desk with
+    `dsat sitting bind CODE EMPLOYEE_ID`. A code works only for its person, until the
+    sitting closes.
 
     \b
     Example:
-        dsat sitting open --unit "UBND tỉnh Lào Cai/Sở Nội vụ" --codes 25 --hours 3
+        dsat sitting open --unit "UBND tỉnh Lào Cai/Sở Nội vụ" --named --hours 3
+        dsat sitting open --unit "Sở Y tế" --codes 25
     """
     import getpass
 
     from dsat.services.sittings import open_sitting
 
+    if named == (codes is not None):
+        _fail("give either --named (codes for the register's people) or --codes N")
     account = click.get_current_context().meta.get("account")
     by = account.username if account else getpass.getuser()
-    s = open_sitting(_open_db(db), unit, codes, hours, by)
-    click.echo(f"sitting {s.id} for {s.unit}, open until {s.closes_at} (UTC)")
-    for code in s.codes:
-        click.echo(code)
+    s = open_sitting(_open_db(db), unit, codes or 0, hours, by, named=named, feedback=feedback)
+    _echo(f"sitting {s.id} for {s.unit}, open until {s.closes_at} (UTC), feedback {s.feedback}")
+    for code, emp, name in s.codes:
+        _echo(f"{code}  {emp}  {name}" if emp else code)
+
+
+@sitting.command("bind")
+@click.argument("code")
+@click.argument("employee_id")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def sitting_bind(code: str, employee_id: str, db: Path | None) -> None:
+    """Give a code of an open sitting to one person, at the invigilator's desk.
+
+    \b
+    Example:
+        dsat sitting bind K7M2QX9P CB042
+    """
+    from dsat.services.sittings import bind_code
+
+    name = bind_code(_open_db(db), code, employee_id)
+    _echo(f"{code.strip().upper()} is now for {employee_id.strip()} ({name})")
 
 
 @sitting.command("close")
@@ -144,7 +233,7 @@ def sitting_close(sitting_id: int, db: Path | None) -> None:
     from dsat.services.sittings import close_sitting
 
     close_sitting(_open_db(db), sitting_id)
-    click.echo(f"sitting {sitting_id} closed")
+    _echo(f"sitting {sitting_id} closed")
 
 
 @main.command()
@@ -184,13 +273,13 @@ def serve(
     ensure_bank(database)
     database.close()
     if host not in LOOPBACK:
-        click.echo(
+        _echo(
             f"note: listening on {host}: anyone who can reach it can open the sign-in screen",
             err=True,
         )
     command = app_command(settings.db, settings.lang, settings.grace_seconds, seed)
     server = DsatServer(command, host, port, public_url, allow_origin)
-    click.echo(f"serving dsat on {server.public_url} (Ctrl+C to stop)")
+    _echo(f"serving dsat on {server.public_url} (Ctrl+C to stop)")
     server.serve()
 
 
@@ -211,4 +300,4 @@ def sitting_unlock(employee_id: str, db: Path | None) -> None:
     from dsat.services.leases import unlock
 
     n = unlock(_open_db(db, create=False), employee_id)
-    click.echo(f"{employee_id}: {n} open test{'s' if n != 1 else ''} unlocked")
+    _echo(f"{employee_id}: {n} open test{'s' if n != 1 else ''} unlocked")

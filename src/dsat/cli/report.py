@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from dsat.cli._common import (
     DB_HELP,
     LANG,
     _csv_list,
+    _echo,
     _fail,
     _needs,
     _open_db,
@@ -25,14 +25,18 @@ from dsat.cli._common import (
 @click.option("--candidates", type=click.IntRange(1, 2_000_000), required=True)
 @click.option("--seed", type=int, default=1, help="Same seed, same data.")
 @click.option("--years", default="2025,2026", help="Years in which people sit the full assessment.")
+@click.option("--mode", type=click.Choice(["fixed", "adaptive"]), default=None,
+              help="Fixed forms or adaptive tests (default: the blueprint's).")  # fmt: skip
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("admin")
-def simulate(candidates: int, seed: int, years: str, db: Path | None) -> None:
+def simulate(candidates: int, seed: int, years: str, mode: str | None, db: Path | None) -> None:
     """Create a simulated workforce that sits the real bank, for demonstrations.
 
-    People across the 63 provinces, in ministry and provincial unit trees, with abilities
-    varying by unit, answer real forms scored by the real scoring path. Everything is
-    marked as simulated, and every report says so. Use a separate database.
+    People across the 34 provinces, in ministry and provincial unit trees, with true
+    abilities per area varying by unit, answer real forms (fixed or adaptive) following the
+    item response model, scored by the real scoring path. Their true abilities are kept, so
+    `dsat report truth` compares reported shares with the truth. Everything is marked as
+    simulated, and every report says so. Use a separate database.
 
     \b
     Example:
@@ -51,11 +55,11 @@ def simulate(candidates: int, seed: int, years: str, db: Path | None) -> None:
     try:
         r = run(
             database, default_framework(database), candidates=candidates, seed=seed,
-            years=year_list, progress=progress,
+            years=year_list, mode=mode, progress=progress,
         )  # fmt: skip
     finally:
         progress.close()
-    click.echo(
+    _echo(
         f"simulated: {r.people} people, {r.attempts} attempts, {r.results} results "
         f"(marked as simulated)"
     )
@@ -102,6 +106,15 @@ def report() -> None:
 @click.option("--unit", default=None, help="Only this unit and the units under it (a path).")
 @click.option("--no-simulated", is_flag=True, help="Leave simulated attempts out.")
 @click.option(
+    "--method",
+    type=click.Choice(["count", "posterior"]),
+    default="count",
+    show_default=True,
+    help="count: people whose level is proficient, Wilson interval (sampling error); "
+    "posterior: mean probability of being proficient, interval from plausible values "
+    "(measurement and sampling error).",
+)
+@click.option(
     "--personal",
     is_flag=True,
     help="Export one row per person instead of group figures: an administrator only "
@@ -134,6 +147,7 @@ def report_share(
     province: str | None,
     unit: str | None,
     no_simulated: bool,
+    method: str,
     personal: bool,
     fmt: str,
     out: Path | None,
@@ -142,10 +156,12 @@ def report_share(
     """The share of people reaching proficiency, by group, against the national targets.
 
     For each group: registered (active in the staff register), assessed, proficient,
-    participation %, proficient % with its Wilson 95% interval, the gap to the 70% (2025)
-    and 90% (2030) targets and the change since the previous period. Each person counts
-    once per competency and period. Total rows are given along province, unit and position;
-    groups under --min-group people are suppressed, and so is whatever would reveal them.
+    participation %, proficient % with its 95% interval (--method count: Wilson, sampling
+    error only; --method posterior: plausible values, measurement error included), the gap
+    to the 70% (2025) and 90% (2030) targets and the change since the previous period. Each
+    person counts once per competency and period. Total rows are given along province, unit
+    and position; groups under --min-group people are suppressed, and so is whatever would
+    reveal them.
 
     \b
     Example:
@@ -170,7 +186,7 @@ def report_share(
     opts = ShareOptions(
         by=_csv_list(by), period=period, start=day(start, "--from"), end=day(end, "--to", 1),
         attempt=attempt, min_group=min_group, unit_depth=unit_depth, min_areas=min_areas,
-        include_simulated=not no_simulated, province=province, unit=unit,
+        include_simulated=not no_simulated, province=province, unit=unit, method=method,
     )  # fmt: skip
     if personal:
         if fmt not in ("csv", "xlsx"):
@@ -182,10 +198,10 @@ def report_share(
                 "`dsat staff add NAME --role admin`, then give --as NAME"
             )
         _personal_export(database, opts, fmt, out)
-        from dsat.store import chain
+        from dsat.services.audit import head as chain_head
 
-        count, head = chain.head(database)
-        click.echo(f"exported by {account.username} (admin); result chain head: {head} "
+        count, head = chain_head(database)
+        _echo(f"exported by {account.username} (admin); audit chain head: {head} "
                    f"({count} results)")  # fmt: skip
         return
     try:
@@ -193,7 +209,7 @@ def report_share(
     except ValueError as exc:
         _fail(str(exc))
     if fmt == "table":
-        _print_share(result)
+        _print_share(result, default_framework(database))
         return
     from dsat.services.report_export import export
 
@@ -201,8 +217,8 @@ def report_share(
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         out = Path("results") / "exports" / f"share-{stamp}.{fmt}"
     _write_atomic(out, export(result, fmt))
-    click.echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
-    click.echo(f"result chain head: {result.meta.chain_head} ({result.meta.chain_results} results)")
+    _echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
+    _echo(f"audit chain head: {result.meta.chain_head} ({result.meta.chain_results} links)")
 
 
 @report.command("dashboard")
@@ -233,54 +249,56 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
 
 
 def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> None:
-    """One row per person: only on request, only to a file, written whole or not at all."""
+    """One row per person: only on request, only to a file, written whole or not at all,
+    readable by its owner only from the first byte."""
     import datetime as dt
-    import tempfile
 
     from dsat.services.banks import default_framework
+    from dsat.services.files import atomic_write
     from dsat.services.report import personal_rows
     from dsat.services.report_export import personal_csv, personal_xlsx
 
     if fmt not in ("csv", "xlsx"):
         _fail("--personal writes a file: give --format csv or --format xlsx")
-    from dsat.store.db import read_snapshot
-
-    snapshot = read_snapshot(database)  # the count and the rows from one state
-    snapshot.__enter__()
-    total, rows = personal_rows(database, default_framework(database), opts)
     if out is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         out = Path("results") / "exports" / f"people-{stamp}.{fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     progress = _Progress("Exporting", threshold=20_000)
+    writer = personal_csv if fmt == "csv" else personal_xlsx
     try:
-        with os.fdopen(fd, "wb") as fh:
-            writer = personal_csv if fmt == "csv" else personal_xlsx
-            n = writer(rows, fh, progress, total)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)  # personal data: readable by its owner only
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with database.snapshot():  # the count and the rows from one state
+            total, rows = personal_rows(database, default_framework(database), opts)
+            n = atomic_write(out, lambda fh: writer(rows, fh, progress, total), mode=0o600)
     finally:
         progress.close()
-        snapshot.__exit__(None, None, None)
-    click.echo(f"{out}: {n} rows of personal data (readable by you only)")
+    _echo(f"{out}: {n} rows of personal data (readable by you only)")
 
 
-def _print_share(result: Any) -> None:
+def _named(fw: Any, dim: str, value: str) -> str:
+    """An area or a competency with its name, as the framework gives it (in English)."""
+    if dim == "area" and (area := fw.area(value)) is not None:
+        return f"{value} {area.name.en}"
+    if dim == "competency" and (comp := fw.competency(value)) is not None:
+        return f"{value} {comp.name.en}"
+    return value
+
+
+def _print_share(result: Any, fw: Any) -> None:
     m = result.meta
     if m.simulated:
-        click.echo(f"*** SIMULATED DATA: {m.simulated} ***")
-    click.echo(f"Proficient means: {m.rule}. Counted: {m.attempt} attempt.")
+        _echo(f"*** SIMULATED DATA: {m.simulated} ***")
+    _echo(f"Proficient means: {m.rule}. Counted: {m.attempt} attempt.")
+    _echo(f"Method: {m.method_note}.")
+    if m.measured_share < 1:
+        _echo(f"note: {100 * (1 - m.measured_share):.0f}% of the results counted date from "
+              "before levels were measured on the IRT scale")  # fmt: skip
     dims = result.dims
+    for r in result.rows:
+        r.group = {d: _named(fw, d, v) for d, v in r.group.items()}
     widths = [max([len(d), *(len(r.group[d]) for r in result.rows)]) for d in dims]
     widths = [min(w, 40) for w in widths]
     head = "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True))
-    click.echo(f"{head}  {'registered':>10} {'assessed':>8} {'part.%':>6} {'prof.%':>6} "
+    _echo(f"{head}  {'registered':>10} {'assessed':>8} {'part.%':>6} {'prof.%':>6} "
                f"{'95% CI':>13} {'gap70':>5} {'gap90':>5} {'change':>6}")  # fmt: skip
 
     def num(v: Any, spec: str) -> str:
@@ -289,15 +307,15 @@ def _print_share(result: Any) -> None:
     for r in result.rows:
         label = "  ".join(r.group[d][:w].ljust(w) for d, w in zip(dims, widths, strict=True))
         if r.suppressed:
-            click.echo(f"{label}  {'(fewer than ' + str(m.min_group) + ' people: suppressed)'}")
+            _echo(f"{label}  {'(fewer than ' + str(m.min_group) + ' people: suppressed)'}")
             continue
         ci = f"{r.ci_low_pct:.1f}-{r.ci_high_pct:.1f}" if r.ci_low_pct is not None else ""
-        click.echo(
+        _echo(
             f"{label}  {num(r.registered, 'd'):>10} {num(r.assessed, 'd'):>8} "
             f"{num(r.participation_pct, '.1f'):>6} {num(r.proficient_pct, '.1f'):>6} "
             f"{ci:>13} {num(r.gap_2025_pp, '.1f'):>5} {num(r.gap_2030_pp, '.1f'):>5} "
             f"{num(r.change_pp, '+.1f'):>6}"
         )
     if m.not_in_register:
-        click.echo(f"note: {m.not_in_register} assessed people are not in the staff register "
+        _echo(f"note: {m.not_in_register} assessed people are not in the staff register "
                    "and are left out")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from dsat.cli._common import (
     DB_HELP,
+    _echo,
     _needs,
     _open_db,
     main,
@@ -37,19 +39,22 @@ def results_list(db: Path | None, as_json: bool, candidate: str | None) -> None:
     Example:
         dsat results list --json --candidate CB001
     """
-    from dsat.store.attempts import list_attempts
+    from dsat.services.results import attempts
 
-    rows = list_attempts(_open_db(db, create=False), candidate)
+    rows = attempts(_open_db(db, create=False), candidate)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
         pct = f"{r['percent']:.1f}%" if r["percent"] is not None else "-"
-        click.echo(
+        status = r["status"] if not r["superseded_by"] else "superseded"
+        _echo(
             f"{r['started_at'][:16]}  {r['candidate']:<10} {r['scope_kind']:<10} "
-            f"{r['competency']:<5} {r['status']:<11} {pct:>6}  {r['levels'] or ''}"
+            f"{r['competency']:<5} {status:<11} {pct:>6}  {r['levels'] or ''}"
         )
-    click.echo(f"{len(rows)} attempts")
+        if r["superseded_by"]:
+            _echo(f"    corrected by attempt {r['superseded_by']}")
+    _echo(f"{len(rows)} attempts")
 
 
 @results.command("import-responses")
@@ -64,7 +69,8 @@ def results_import_responses(path: Path, db: Path | None) -> None:
     the text or number typed, the right-hand letters in order for matching (b,a,c), step
     numbers for ordering (2,1,3) and self-rating (1-4). One person's rows on one date are one
     attempt, scored by the same engine as the app. All or nothing; importing the same file
-    again changes nothing, and a corrected sheet replaces the attempt it corrects.
+    again changes nothing, and a corrected sheet supersedes the attempt it corrects (both
+    stay in the history and the audit chain; reports count the correction).
 
     \b
     Example:
@@ -74,8 +80,10 @@ def results_import_responses(path: Path, db: Path | None) -> None:
     from dsat.services.responses import import_responses
 
     database = _open_db(db)
-    r = import_responses(database, default_framework(database), path)
-    click.echo(
+    account = click.get_current_context().meta.get("account")
+    by = account.username if account else getpass.getuser()
+    r = import_responses(database, default_framework(database), path, imported_by=by)
+    _echo(
         f"{r.path}: {r.attempts} attempts, {r.answers} answers (added {r.added}, "
         f"replaced {r.replaced}, unchanged {r.unchanged})"
     )

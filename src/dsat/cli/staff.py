@@ -8,6 +8,7 @@ import click
 
 from dsat.cli._common import (
     DB_HELP,
+    _echo,
     _needs,
     _new_password,
     _open_db,
@@ -49,7 +50,7 @@ def staff_import(path: Path, db: Path | None, replace: bool) -> None:
     from dsat.services.staff import import_register
 
     r = import_register(_open_db(db), path, replace=replace)
-    click.echo(
+    _echo(
         f"{r.path}: {r.rows} people (added {r.added}, updated {r.updated}, "
         f"unchanged {r.unchanged}, made inactive {r.deactivated})"
     )
@@ -76,7 +77,7 @@ def staff_add(username: str, role: str, password_new: bool, db: Path | None) -> 
     from dsat.services.accounts import add_account
 
     account = add_account(_open_db(db), username, role, _new_password(password_new))
-    click.echo(f"account {account.username} ({account.role}) created")
+    _echo(f"account {account.username} ({account.role}) created")
 
 
 @staff.command("passwd")
@@ -97,4 +98,4 @@ def staff_passwd(username: str, password_new: bool, db: Path | None) -> None:
     from dsat.services.accounts import set_password
 
     set_password(_open_db(db), username, _new_password(password_new))
-    click.echo(f"password of {username} changed")
+    _echo(f"password of {username} changed")
