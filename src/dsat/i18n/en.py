@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
     "picker.full": "Full assessment: every competency",
     "picker.full_note": "the yearly assessment, about 1 minute per item",
     "picker.items": "{n} items",
-    "picker.last": "last: {band} ({percent:.0f}%)",
     "picker.never": "not assessed yet",
     "picker.hint": "↑/↓ to move, Enter to start, h for your history.",
     # resume
@@ -93,10 +92,6 @@ MESSAGES: dict[str, str] = {
     "result.self": "Self-rated",
     "result.proficient": "proficient",
     "result.not_proficient": "not yet proficient",
-    "result.rule": "How levels are set: your score is the share of the maximum points. "
-    "{bands}. A result counts as proficient from {proficient} up. Items with several right "
-    "answers give part credit; a wrong tick takes some back, never below 0 for the item. "
-    "Self-assessment items are not scored: they show how you rate yourself.",
     "result.disagree": "You rated yourself {own}, your measured level is {measured}.",
     "result.items": "Item by item",
     "result.your_answer": "Your answer",
@@ -176,9 +171,6 @@ MESSAGES: dict[str, str] = {
     ),
     # sittings
     "identify.code": "Session code (given in the room)",
-    "error.code": (
-        "The session code is wrong, closed or already used, or there were too many attempts."
-    ),
     "error.codes_count": "Give between 1 and 5000 codes.",
     "error.no_sitting": "There is no open sitting {id}.",
     # one live session per attempt
@@ -190,4 +182,40 @@ MESSAGES: dict[str, str] = {
     "error.database": (
         "The database cannot be written ({detail}): ask the person running the session."
     ),
+    "picker.last": "last: {band}",
+    "picker.adaptive": "adaptive",
+    "key.sign_out": "Sign out",
+    "question.progress_adaptive": "Item {n} (adaptive: the test ends when your level is known well enough)",
+    "question.submitting": "Submitting…",
+    "submit.body_adaptive": "The test has enough evidence of your level: {answered} items answered. Submit now to see your result.",
+    "error.submit": "The test could not be submitted yet ({detail}). Your answers are saved; try again.",
+    "level.sure": "{level} — {percent}% sure you are at least {level}",
+    "level.sure_below": "{level} — {percent}% sure you are below {next}",
+    "level.sure_short": "{level} ({percent}% sure)",
+    "level.not_enough": "not enough evidence yet",
+    "result.area": "Area",
+    "result.areas_title": "Level per area",
+    "result.provisional": "These levels are provisional: the items' difficulty still comes from their declared levels, not yet from candidates' answers.",
+    "result.rule": "How levels are set: each answer moves the estimate of your ability on the area's scale, weighing harder items more; the level is where that estimate lies ({bands}), and the percentage says how sure that is. A result counts as proficient from {proficient} up. Items with several right answers give part credit. Self-assessment items are not scored: they show how you rate yourself.",
+    "result.assessment_note": "This was an assessment: the right answers are not shown, so the questions stay fair for the colleagues who take them after you.",
+    "result.study_title": "What to study",
+    "result.study_none": "Every competence of this test is at the proficient level or above. Keep it up to date.",
+    "result.pretest_item": "Trial item (not scored)",
+    "status.superseded": "corrected",
+    "error.not_in_register": "This employee ID and full name do not match the staff register: check them, or ask the person running the session.",
+    "error.cooldown": "You took this test less than {hours} hours ago: it can be taken again from {when}.",
+    "error.adaptive_final": "Answers of an adaptive test are final once confirmed.",
+    "error.code": "The session code is wrong, not given to you, closed, or there were too many attempts.",
+    "error.out_path": "{path}: cannot write there ({why}); give a new file name.",
+    "error.audit_reason": "Say why a new audit chain is started (--reason).",
+    "error.audit_intact": "The audit chain is intact: a new chain is only for a lost or compromised key.",
+    "error.simulated_exists": "This database already holds a simulation with seed {seed}: use another seed or another database.",
+    "error.bind_unknown": "There is no code {sitting_code} in an open sitting.",
+    "error.bind_taken": "The code {sitting_code} is already given to {employee}.",
+    "error.bind_not_registered": "{employee} is not active in the staff register.",
+    "error.no_people": "Nobody of the unit {unit} is in the staff register: import it first, or use --codes.",
+    "error.feedback": "Unknown feedback mode '{feedback}': use assessment or practice.",
+    "dashboard.method.count": "Method: count (the interval covers sampling error only). m: include measurement error",
+    "dashboard.method.posterior": "Method: posterior (the interval includes each person's measurement error, from plausible values). m: count method",
+    "key.method": "Method",
 }

@@ -11,8 +11,10 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from dsat.i18n import other, t
+from dsat.services.errors import StoreError
 from dsat.services.report import ShareOptions, share
 from dsat.tui.screens.dashboard import DashboardScreen
 
@@ -27,17 +29,23 @@ class Level:
 class View:
     skill: int = 0  # 0: overall indicator, then the areas in order
     path: list[Level] = field(default_factory=list)
+    method: str = "count"
 
 
 class AdminApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("f2", "toggle_lang", show=False, priority=True)]
     ENABLE_COMMAND_PALETTE = False
+    lang: reactive[str] = reactive("vi")
 
-    def __init__(self, db: Any, framework: Any, *, lang: str = "vi", min_group: int = 5):
+    def __init__(
+        self, store: Any, framework: Any, *, lang: str = "vi", min_group: int = 5,
+        method: str = "count",
+    ):  # fmt: skip
         super().__init__()
-        self.db, self.fw, self.lang, self.min_group = db, framework, lang, min_group
-        self.view = View()
+        self.store, self.fw, self.min_group = store, framework, min_group
+        self.set_reactive(AdminApp.lang, lang)
+        self.view = View(method=method)
         self.screen_: DashboardScreen | None = None
 
     def _build(self) -> tuple[Any, str, str]:
@@ -52,16 +60,19 @@ class AdminApp(App[None]):
         if level.unit is not None:
             depth = level.unit.count("/") + 2
             opts = ShareOptions(by=["unit", *by], province=level.province, unit=level.unit,
-                                unit_depth=depth, min_group=self.min_group)  # fmt: skip
+                                unit_depth=depth, min_group=self.min_group,
+                                method=self.view.method)  # fmt: skip
             heading = t("dashboard.scope.unit", self.lang, unit=level.unit)
         elif level.province is not None:
             opts = ShareOptions(by=["unit", *by], province=level.province, unit_depth=1,
-                                min_group=self.min_group)  # fmt: skip
+                                min_group=self.min_group, method=self.view.method)  # fmt: skip
             heading = t("dashboard.scope.province", self.lang, province=level.province)
         else:
-            opts = ShareOptions(by=["province", *by], min_group=self.min_group)
+            opts = ShareOptions(
+                by=["province", *by], min_group=self.min_group, method=self.view.method
+            )
             heading = t("dashboard.scope.all", self.lang)
-        report = share(self.db, self.fw, opts)
+        report = share(self.store, self.fw, opts)
         if self.view.skill:
             wanted = areas[self.view.skill - 1].id
             rows = [r for r in report.rows if r.group.get("area") == wanted]
@@ -74,8 +85,12 @@ class AdminApp(App[None]):
         self.push_screen(self.screen_)
 
     def _refresh(self) -> None:
-        if self.screen_ is not None:
+        if self.screen_ is None:
+            return
+        try:
             self.screen_.show(*self._build())
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
 
     def on_dashboard_screen_drill(self, message: DashboardScreen.Drill) -> None:
         level = self.view.path[-1] if self.view.path else Level()
@@ -94,7 +109,13 @@ class AdminApp(App[None]):
         self.view.skill = (self.view.skill + 1) % (len(self.fw.areas) + 1)
         self._refresh()
 
+    def on_dashboard_screen_next_method(self, _: DashboardScreen.NextMethod) -> None:
+        self.view.method = "posterior" if self.view.method == "count" else "count"
+        self._refresh()
+
     def action_toggle_lang(self) -> None:
         self.lang = other(self.lang)
-        self.title = t("dashboard.title", self.lang)
+
+    def watch_lang(self, lang: str) -> None:
+        self.title = t("dashboard.title", lang)
         self._refresh()

@@ -1,4 +1,5 @@
-"""What every dsat screen shares: catalogue look-up and re-rendering after a language switch."""
+"""What every dsat screen shares: catalogue look-up and re-rendering when the app's language
+changes (the app's `lang` is reactive and every screen redraws from language-neutral data)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ class _Texts:
 
     def relabel(self) -> None:
         """Redraw in the app's current language (state lives in attributes, not widgets)."""
-        self.refresh(recompose=True)  # type: ignore[attr-defined]
+        if self.is_mounted:  # type: ignore[attr-defined]
+            self.refresh(recompose=True)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         if self.composed_lang is not None and self.composed_lang != self.app.lang:  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ class DashboardScreen(DsatScreen[None]):
         Binding("enter", "drill", show=False),
         Binding("backspace,escape", "up", show=False),
         Binding("a", "next_skill", show=False),
+        Binding("m", "next_method", show=False),
         Binding("q", "quit_app", show=False),
     ]
 
@@ -56,6 +57,9 @@ class DashboardScreen(DsatScreen[None]):
 
     class NextSkill(Message):
         """Show the next area (or the overall indicator)."""
+
+    class NextMethod(Message):
+        """Switch between the count and the posterior (measurement error) method."""
 
     def __init__(self, report: Any, heading: str, skill_label: str):
         super().__init__()
@@ -74,8 +78,11 @@ class DashboardScreen(DsatScreen[None]):
         meta = self.report.meta
         yield Static(self.t("dashboard.title"), classes="title")
         if meta.simulated:
-            yield Static(self.t("dashboard.simulated", note=meta.simulated), classes="warning")
-        yield Static(f"{self.heading} — {self.skill_label}", classes="muted")
+            yield Static(
+                self.t("dashboard.simulated", note=meta.simulated), classes="warning", markup=False
+            )
+        yield Static(f"{self.heading} — {self.skill_label}", classes="muted", markup=False)
+        yield Static(self.t(f"dashboard.method.{meta.method}"), classes="muted", id="method")
         groups = self._groups()
         table: DataTable[Any] = DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
         table.add_columns(
@@ -96,16 +103,17 @@ class DashboardScreen(DsatScreen[None]):
             label = self.t("dashboard.all") if name == ALL else shown
             if r.suppressed:
                 hidden = Text(self.t("dashboard.suppressed", k=meta.min_group), style="dim italic")
-                table.add_row(label, "", "", "", "", "", hidden, key=name)
+                table.add_row(Text(label), Text(""), Text(""), Text(""), Text(""), Text(""),
+                              hidden, key=name)  # fmt: skip
                 continue
             ci = f"{r.ci_low_pct:.0f}–{r.ci_high_pct:.0f}%" if r.ci_low_pct is not None else "—"
             table.add_row(
-                Text(label, style="bold" if r.total else ""),
-                f"{r.registered:,}",
-                f"{r.assessed:,}",
-                f"{r.participation_pct:.0f}%" if r.participation_pct is not None else "—",
-                f"{r.proficient_pct:.1f}%" if r.proficient_pct is not None else "—",
-                ci,
+                Text(label, style="bold" if r.total else ""),  # register text: literal
+                Text(f"{r.registered:,}"),
+                Text(f"{r.assessed:,}"),
+                Text(f"{r.participation_pct:.0f}%" if r.participation_pct is not None else "—"),
+                Text(f"{r.proficient_pct:.1f}%" if r.proficient_pct is not None else "—"),
+                Text(ci),
                 bar(r.proficient_pct),
                 key=name,
             )
@@ -115,6 +123,7 @@ class DashboardScreen(DsatScreen[None]):
                 ("Enter", self.t("key.drill")),
                 ("Backspace", self.t("key.up")),
                 ("a", self.t("key.skill")),
+                ("m", self.t("key.method")),
                 ("F2", self.t("key.lang")),
                 ("q", self.t("key.quit")),
             ]
@@ -141,6 +150,9 @@ class DashboardScreen(DsatScreen[None]):
 
     def action_next_skill(self) -> None:
         self.post_message(self.NextSkill())
+
+    def action_next_method(self) -> None:
+        self.post_message(self.NextMethod())
 
     def action_quit_app(self) -> None:
         self.app.exit()

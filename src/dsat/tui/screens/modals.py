@@ -11,19 +11,22 @@ from dsat.tui.screens.base import DsatModal
 
 
 class Confirm(DsatModal[bool]):
-    """A question with two buttons; dismisses with True (yes) or False (no / Escape)."""
+    """A question with two buttons; dismisses with True (yes) or False (no / Escape).
+
+    `body` is given in every language (language → text), so F2 redraws it."""
 
     BINDINGS = [Binding("escape", "no", show=False)]
 
-    def __init__(self, title_key: str, body: str, yes_key: str, no_key: str):
+    def __init__(self, title_key: str, body: dict[str, str], yes_key: str, no_key: str):
         super().__init__()
         self.title_key, self.body, self.yes_key, self.no_key = title_key, body, yes_key, no_key
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.composed_lang = lang
         with Vertical(classes="dialog"):
             yield Static(self.t(self.title_key), classes="title")
-            yield Static(self.body, markup=False)
+            yield Static(self.body.get(lang, ""), markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.t(self.yes_key), id="yes", variant="primary")
                 yield Button(self.t(self.no_key), id="no")

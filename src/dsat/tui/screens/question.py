@@ -6,11 +6,15 @@ is for the candidate's information; the deadline itself is enforced by the servi
 Every key of this screen is handled here, in the screen's own message queue, and moving
 to another item awaits the new item's widgets: a key pressed during the change waits and
 then applies to the item now shown, never to the one being left.
+
+In an adaptive test the items come one at a time and answers are final: there is no
+going back, no flag and no review; after the last item the test offers to submit.
+A busy or full database never closes the screen: the message says so and the answer stays.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
 from dataclasses import replace
 from typing import Any
 
@@ -22,8 +26,8 @@ from textual.widgets import Static
 
 from dsat.domain.framework import Framework
 from dsat.domain.scoring import is_answered
-from dsat.services.assessment import AssessmentService, AttemptState
-from dsat.services.errors import ServiceError
+from dsat.services.assessment import AssessmentService, AttemptState, Slot
+from dsat.services.errors import ServiceError, StoreError
 from dsat.tui.format import clock_time, duration
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.screens.modals import Confirm
@@ -55,8 +59,8 @@ TEXT_NAV_KEYS = ("pageup", "pagedown")  # in a text box, ←/→ move the cursor
 class QuestionScreen(DsatScreen[None]):
     AUTO_FOCUS = "TextAnswer"
 
-    class Finished(Message):
-        """The attempt is closed (submitted, or its time ran out)."""
+    class SubmitRequested(Message):
+        """Close the attempt (the candidate submitted, or its time ran out)."""
 
         def __init__(self, attempt_id: str, expired: bool):
             self.attempt_id, self.expired = attempt_id, expired
@@ -70,17 +74,24 @@ class QuestionScreen(DsatScreen[None]):
         self.notice = ""
         self.closing = False
         self.grace_offered = False
-        self.ticks = 0
 
     # --- layout ----------------------------------------------------------------------------
     @property
-    def slot(self) -> Any:
+    def slot(self) -> Slot:
         return self.state.slots[self.index]
 
+    @property
+    def adaptive(self) -> bool:
+        return self.state.adaptive
+
     def _header(self) -> str:
+        lang = self.app.lang  # type: ignore[attr-defined]
         comp = self.fw.competency(self.slot.competency_id)
-        name = comp.name.get(self.app.lang) if comp else self.slot.competency_id
-        progress = self.t("question.progress", n=self.index + 1, total=len(self.state.slots))
+        name = comp.name.get(lang) if comp else self.slot.competency_id
+        if self.adaptive:
+            progress = self.t("question.progress_adaptive", n=self.index + 1)
+        else:
+            progress = self.t("question.progress", n=self.index + 1, total=len(self.state.slots))
         left = self.t(
             "question.time_left", time=duration(self.service.remaining(self.state.attempt))
         )
@@ -99,16 +110,17 @@ class QuestionScreen(DsatScreen[None]):
         return "   ".join(parts)
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.composed_lang = lang
         item = self.slot.item
         yield Static(self._header(), id="progress", classes="bar", markup=False)
         with VerticalScroll(id="body", can_focus=False):
             yield Static(self.t(f"question.type.{item.item_type}"), classes="muted")
-            yield Static(item.stem, id="stem", markup=False)
+            yield Static(item.stem.get(lang), id="stem", markup=False)
             if item.unit:
-                yield Static(self.t("question.unit", unit=item.unit), markup=False)
+                yield Static(self.t("question.unit", unit=item.unit.get(lang)), markup=False)
             value = self.pending.get(self.index, self.slot.answer)
-            yield answer_widget(item, value, self.t("question.your_order"))
+            yield answer_widget(item, value, self.t("question.your_order"), lang)
         yield Static(self._status(), id="status", markup=False)
         hint = self.t(HINTS[item.kind], n=len(item.choices))
         yield Static(hint, id="hint", classes="muted", markup=False)
@@ -116,6 +128,8 @@ class QuestionScreen(DsatScreen[None]):
         keys = [("←/→", moves), ("f", self.t("key.flag")), ("r", self.t("key.review"))]
         if item.kind in ("text", "number"):
             keys = [("PgUp/PgDn", moves), ("Esc", self.t("key.leave_box")), *keys[1:]]
+        if self.adaptive:
+            keys = [("Enter", self.t("key.confirm"))]
         yield KeyBar([*keys, ("F2", self.t("key.lang"))])
 
     def on_mount(self) -> None:
@@ -123,7 +137,6 @@ class QuestionScreen(DsatScreen[None]):
 
     def relabel(self) -> None:
         self._keep_pending()
-        self.state = self.service.state(self.state.attempt.id, self.app.lang)
         super().relabel()
 
     async def on_key(self, event: events.Key) -> None:
@@ -147,7 +160,7 @@ class QuestionScreen(DsatScreen[None]):
                 widget.insert_text_at_cursor(event.character or "")  # typed during a change
                 widget.focus()
             elif isinstance(widget, KeyAnswer):
-                result = widget.handle_key(key, event.character)
+                result = widget.answer_key(key, event.character)
                 if result is None:
                     return  # not an answer key: let the app's bindings have it
                 if result == "confirm":
@@ -172,7 +185,9 @@ class QuestionScreen(DsatScreen[None]):
             self._keep_pending()
         self.index = index
         self.notice = ""
-        self.service.move(self.state.attempt.id, index)
+        # where a resume lands; a busy database loses only that (answers are saved apart)
+        with contextlib.suppress(StoreError):
+            self.service.move(self.state.attempt.id, index)
         await self.recompose()
         answer = self.query_one("#answer")
         if isinstance(answer, TextAnswer):
@@ -183,9 +198,6 @@ class QuestionScreen(DsatScreen[None]):
     def _tick(self) -> None:
         if self.closing:
             return
-        self.ticks += 1
-        if self.ticks % 20 == 0:  # this session still shows the attempt
-            self.service.still_here(self.state.attempt.id, self.app.session)
         if self.service.remaining(self.state.attempt) <= 0:
             if self.service.grace_left(self.state.attempt) <= 0:
                 self._finish(expired=True)
@@ -197,7 +209,8 @@ class QuestionScreen(DsatScreen[None]):
 
     def _offer_grace(self) -> None:
         """Time is up, but the attempt may still be submitted for a short while."""
-        body = self.t("grace.body", seconds=self.service.grace_left(self.state.attempt))
+        seconds = self.service.grace_left(self.state.attempt)
+        body = {lang: self._t(lang, "grace.body", seconds=seconds) for lang in ("vi", "en")}
 
         def chosen(submit: bool | None) -> None:
             if submit and not self.closing:
@@ -205,11 +218,23 @@ class QuestionScreen(DsatScreen[None]):
 
         self.app.push_screen(Confirm("grace.title", body, "grace.submit", "grace.wait"), chosen)
 
+    def _t(self, lang: str, key: str, **params: Any) -> str:
+        from dsat.i18n import t
+
+        return t(key, lang, **params)
+
     def _finish(self, expired: bool) -> None:
+        """Ask the app to submit (off the UI thread); the screen stays until it is done."""
+        if self.closing:
+            return
         self.closing = True
-        self.service.submit(self.state.attempt.id, expired=expired)
-        self.service.let_go(self.state.attempt.id, self.app.session)
-        self.post_message(self.Finished(self.state.attempt.id, expired))
+        self._error(self.t("question.submitting"))
+        self.post_message(self.SubmitRequested(self.state.attempt.id, expired))
+
+    def submit_failed(self, message: str) -> None:
+        """The submission did not go through (a busy or full database): try again later."""
+        self.closing = False
+        self._error(self.t("error.submit", detail=message))
 
     def _error(self, message: str) -> None:
         self.notice = message
@@ -220,12 +245,14 @@ class QuestionScreen(DsatScreen[None]):
         await self._confirm(event.value)
 
     async def _confirm(self, value: Any) -> None:
+        if self.closing:
+            return
         if self.slot.item.kind == "ordering" and value is None:
             widget = self.query_one("#answer")
             if getattr(widget, "value", None):
                 self._error(self.t("question.order_incomplete"))
                 return
-        if not is_answered(value) and not is_answered(self.slot.answer):
+        if not is_answered(value) and not is_answered(self.slot.answer) and not self.adaptive:
             await self._advance()
             return
         try:
@@ -236,9 +263,9 @@ class QuestionScreen(DsatScreen[None]):
             elif exc.code in ("error.time_up", "error.closed"):
                 self._finish(expired=exc.code == "error.time_up")
             else:
-                self._error(exc.message(self.app.lang))
+                self._error(exc.message(self.app.lang))  # type: ignore[attr-defined]
             return
-        except sqlite3.Error as exc:  # disk full, read-only file: keep the answer on screen
+        except StoreError as exc:  # disk full, busy, read-only: keep the answer on screen
             self.pending[self.index] = value
             detail = self.t("error.storage", detail=str(exc))
             self._error(self.t("question.save_failed", error=detail))
@@ -246,8 +273,22 @@ class QuestionScreen(DsatScreen[None]):
         self.pending.pop(self.index, None)
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, answer=saved.value, saved_at=saved.saved_at)
-        self.state = replace(self.state, slots=slots)
-        await self._advance()
+        self.state = replace(self.state, slots=slots, finished=saved.finished)
+        if self.adaptive:
+            await self._adaptive_next(saved.finished)
+        else:
+            await self._advance()
+
+    async def _adaptive_next(self, finished: bool) -> None:
+        if finished:
+            self._offer_submit()
+            return
+        try:
+            self.state = self.service.state(self.state.attempt.id)
+        except StoreError as exc:
+            self._error(self.t("error.database", detail=str(exc)))
+            return
+        await self._show(len(self.state.slots) - 1, keep=False)
 
     async def _advance(self) -> None:
         """After a confirmation: the next item, or the review after the last one."""
@@ -258,16 +299,23 @@ class QuestionScreen(DsatScreen[None]):
             self.action_review()
 
     async def _move(self, step: int) -> None:
+        if self.adaptive:
+            return  # answers are final in an adaptive test
         target = self.index + step
         if 0 <= target < len(self.state.slots):
             await self._show(target)
 
     def action_flag(self) -> None:
+        if self.adaptive:
+            return
         flagged = not self.slot.flagged
         try:
             self.service.flag(self.state.attempt.id, self.index, flagged)
         except ServiceError as exc:
-            self._error(exc.message(self.app.lang))
+            self._error(exc.message(self.app.lang))  # type: ignore[attr-defined]
+            return
+        except StoreError as exc:
+            self._error(self.t("error.database", detail=str(exc)))
             return
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, flagged=flagged)
@@ -275,24 +323,35 @@ class QuestionScreen(DsatScreen[None]):
         self.query_one("#status", Static).update(self._status())
 
     def action_review(self) -> None:
+        if self.adaptive:
+            if self.state.finished:
+                self._offer_submit()
+            return
         self._keep_pending()
         self.app.push_screen(ReviewScreen(self.state.slots), self._after_review)
 
     async def _after_review(self, choice: int | str | None) -> None:
         if choice == "submit":
-            answered = sum(1 for s in self.state.slots if s.answered)
-            total = len(self.state.slots)
-            body = self.t("submit.body", answered=answered, total=total)
-            if answered < total:
-                body += " " + self.t("submit.body_unanswered", unanswered=total - answered)
-            self.app.push_screen(
-                Confirm("submit.title", body, "submit.yes", "submit.no"), self._after_confirm
-            )
+            self._offer_submit()
         elif isinstance(choice, int):
             await self._show(choice)
+
+    def _offer_submit(self) -> None:
+        answered = sum(1 for s in self.state.slots if s.answered)
+        total = len(self.state.slots)
+        body = {}
+        for lang in ("vi", "en"):
+            key = "submit.body_adaptive" if self.adaptive else "submit.body"
+            text = self._t(lang, key, answered=answered, total=total)
+            if answered < total and not self.adaptive:
+                text += " " + self._t(lang, "submit.body_unanswered", unanswered=total - answered)
+            body[lang] = text
+        self.app.push_screen(
+            Confirm("submit.title", body, "submit.yes", "submit.no"), self._after_confirm
+        )
 
     def _after_confirm(self, yes: bool | None) -> None:
         if yes:
             self._finish(expired=False)
-        else:
+        elif not self.adaptive:
             self.action_review()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from dsat.domain.text import clean
 from dsat.services.assessment import Slot
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
@@ -24,7 +26,8 @@ class ReviewScreen(DsatScreen[int | str | None]):
         self.slots = slots
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.composed_lang = lang
         answered = sum(1 for s in self.slots if s.answered)
         flagged = sum(1 for s in self.slots if s.flagged)
         yield Static(self.t("review.title"), classes="title")
@@ -32,15 +35,16 @@ class ReviewScreen(DsatScreen[int | str | None]):
             self.t("review.summary", answered=answered, total=len(self.slots), flagged=flagged),
             classes="muted",
         )
-        table: DataTable[str] = DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="items", cursor_type="row", zebra_stripes=True)
         table.add_columns("#", self.t("review.status"), "⚑", self.t("review.item"))
         for s in self.slots:
-            stem = s.item.stem if len(s.item.stem) <= 70 else s.item.stem[:69] + "…"
+            stem = clean(s.item.stem.get(lang)).replace("\n", " ")
+            stem = stem if len(stem) <= 70 else stem[:69] + "…"
             table.add_row(
-                str(s.position + 1),
-                self.t("review.answered") if s.answered else self.t("review.unanswered"),
-                "⚑" if s.flagged else "",
-                stem,
+                Text(str(s.position + 1)),
+                Text(self.t("review.answered") if s.answered else self.t("review.unanswered")),
+                Text("⚑" if s.flagged else ""),
+                Text(stem),  # bank text: shown literally, never as markup
                 key=str(s.position),
             )
         yield table

@@ -1,7 +1,7 @@
 """Answer widgets: each keeps the pending (not yet confirmed) answer.
 
 The choice, matching and ordering widgets take no focus: the question screen routes keys
-to them through `handle_key`, in its own message queue, so a key typed right after Enter
+to them through `answer_key`, in its own message queue, so a key typed right after Enter
 reaches the next item and never the one being left. Digits 1-9 pick choices everywhere;
 letters a-z are aliases by position, except the screen's command letters. The text answer
 is an Input and posts `Confirmed` when Enter is pressed.
@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from dsat.domain.presentation import PresentedItem
+from dsat.domain.text import clean
 
 COMMAND_LETTERS = frozenset("fr")
 
@@ -40,13 +41,13 @@ class Confirmed(Message):
 
 
 class KeyAnswer(Widget):
-    """A widget the screen feeds keys to. `handle_key` says what the key did."""
+    """A widget the screen feeds keys to. `answer_key` says what the key did."""
 
     DEFAULT_CSS = """
     KeyAnswer { height: auto; padding: 0 1; }
     """
 
-    def handle_key(self, key: str, character: str | None) -> str | None:
+    def answer_key(self, key: str, character: str | None) -> str | None:
         """'confirm' for Enter, 'changed' when the key changed the answer, else None."""
         if key == "enter":
             return "confirm"
@@ -63,9 +64,9 @@ class KeyAnswer(Widget):
 class ChoiceAnswer(KeyAnswer):
     """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
 
-    def __init__(self, item: PresentedItem, value: Any, **kw: Any):
+    def __init__(self, item: PresentedItem, value: Any, lang: str = "vi", **kw: Any):
         super().__init__(**kw)
-        self.item, self.multi = item, item.kind == "multi"
+        self.item, self.multi, self.lang = item, item.kind == "multi", lang
         self.value: Any = list(value or []) if self.multi else value
         self.cursor = 0
         values = [c.value for c in item.choices]
@@ -106,26 +107,31 @@ class ChoiceAnswer(KeyAnswer):
             mark = ("[x]" if on else "[ ]") if self.multi else ("(•)" if on else "( )")
             style = "reverse" if i == self.cursor else ""
             line = Text(f" {i + 1}  {mark} ", style=style)
-            line.append(choice.text, style=style + (" bold" if on else ""))
+            line.append(clean(choice.text.get(self.lang)), style=style + (" bold" if on else ""))
             out.append_text(line)
             out.append("\n")
         return out
 
 
 class TextAnswer(Input):
-    """Short answer or number; Enter confirms."""
+    """Short answer or number; Enter confirms. Pasted control characters never stay."""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        cleaned = clean(event.value).replace("\n", " ")
+        if cleaned != event.value:
+            self.value = cleaned
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(Confirmed(self.value))
+        self.post_message(Confirmed(clean(self.value)))
 
 
 class MatchingAnswer(KeyAnswer):
     """Left lines in order; ↑/↓ choose a line, a digit assigns a right entry to it."""
 
-    def __init__(self, item: PresentedItem, value: Any, **kw: Any):
+    def __init__(self, item: PresentedItem, value: Any, lang: str = "vi", **kw: Any):
         super().__init__(**kw)
-        self.item = item
+        self.item, self.lang = item, lang
         self.value: list[Any] = list(value) if value else [None] * len(item.lefts)
         self.row = 0
 
@@ -151,12 +157,12 @@ class MatchingAnswer(KeyAnswer):
             chosen = self.value[i]
             style = "reverse" if i == self.row else ""
             out.append(f" {chr(ord('A') + i)}. ", style=style)
-            out.append(left, style=style)
+            out.append(clean(left.get(self.lang)), style=style)
             out.append(f"  →  [{label[chosen] if chosen is not None else ' '}]\n", style="bold")
         out.append("\n")
         for i, choice in enumerate(self.item.choices):
             out.append(f" {i + 1}  ", style="bold")
-            out.append(choice.text)
+            out.append(clean(choice.text.get(self.lang)))
             out.append("\n")
         return out
 
@@ -164,9 +170,11 @@ class MatchingAnswer(KeyAnswer):
 class OrderingAnswer(KeyAnswer):
     """Steps shown shuffled; digits build the order, Backspace removes the last."""
 
-    def __init__(self, item: PresentedItem, value: Any, your_order: str, **kw: Any):
+    def __init__(
+        self, item: PresentedItem, value: Any, your_order: str, lang: str = "vi", **kw: Any
+    ):
         super().__init__(**kw)
-        self.item, self.your_order = item, your_order
+        self.item, self.your_order, self.lang = item, your_order, lang
         self.value: list[Any] = list(value) if value else []
 
     def apply_key(self, key: str, character: str | None) -> bool:
@@ -191,7 +199,7 @@ class OrderingAnswer(KeyAnswer):
         for i, choice in enumerate(self.item.choices):
             used = choice.value in self.value
             out.append(f" {i + 1}  ", style="bold")
-            out.append(choice.text, style="dim" if used else "")
+            out.append(clean(choice.text.get(self.lang)), style="dim" if used else "")
             out.append("\n")
         out.append(f"\n {self.your_order} ", style="bold")
         out.append(" → ".join(label[v] for v in self.value) or "—")
@@ -199,14 +207,14 @@ class OrderingAnswer(KeyAnswer):
         return out
 
 
-def answer_widget(item: PresentedItem, value: Any, your_order: str) -> Widget:
+def answer_widget(item: PresentedItem, value: Any, your_order: str, lang: str = "vi") -> Widget:
     if item.kind in ("choice", "multi"):
-        return ChoiceAnswer(item, value, id="answer")
+        return ChoiceAnswer(item, value, lang, id="answer")
     if item.kind in ("text", "number"):
-        return TextAnswer(value=value or "", id="answer", max_length=2000)
+        return TextAnswer(value=clean(value or ""), id="answer", max_length=2000)
     if item.kind == "matching":
-        return MatchingAnswer(item, value, id="answer")
-    return OrderingAnswer(item, value, your_order, id="answer")
+        return MatchingAnswer(item, value, lang, id="answer")
+    return OrderingAnswer(item, value, your_order, lang, id="answer")
 
 
 def pending_value(widget: Widget) -> Any:
