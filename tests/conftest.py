@@ -11,7 +11,7 @@ from dsat.banks.native import read_framework
 from dsat.services.assessment import AssessmentService
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.services.clock import FixedClock
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 
 REPO = Path(__file__).resolve().parents[1]
 START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 in Hanoi

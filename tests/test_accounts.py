@@ -8,6 +8,9 @@ import pytest
 
 from dsat.services.accounts import SignInFailed, add_account, set_password, sign_in
 from dsat.services.errors import ServiceError
+from dsat.services.throttle import Throttle
+
+FAST = Throttle(delay=0)
 
 
 def test_passwords_are_argon2id_at_owasp_strength(db, clock):
@@ -16,7 +19,7 @@ def test_passwords_are_argon2id_at_owasp_strength(db, clock):
     assert stored[0] == "lan.nguyen"
     assert stored[1].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert "correct horse" not in stored[1]
-    assert sign_in(db, "lan.nguyen", "correct horse battery", clock, delay=0).role == "admin"
+    assert sign_in(db, "lan.nguyen", "correct horse battery", clock, FAST).role == "admin"
 
 
 def test_every_failure_looks_the_same_and_takes_the_same_time(db, clock):
@@ -29,7 +32,7 @@ def test_every_failure_looks_the_same_and_takes_the_same_time(db, clock):
     ):
         start = time.monotonic()
         with pytest.raises(SignInFailed) as failure:
-            sign_in(db, name, password, clock, delay=0.3)
+            sign_in(db, name, password, clock, Throttle(delay=0.3))
         times.append(time.monotonic() - start)
         messages.add(failure.value.message("en"))
     assert len(messages) == 1
@@ -40,13 +43,13 @@ def test_repeated_failures_lock_the_name_and_are_logged(db, clock):
     add_account(db, "lan", "admin", "correct horse battery", clock)
     for _ in range(5):
         with pytest.raises(SignInFailed):
-            sign_in(db, "lan", "guess", clock, delay=0)
+            sign_in(db, "lan", "guess", clock, FAST)
     with pytest.raises(SignInFailed):  # the right password, but locked
-        sign_in(db, "lan", "correct horse battery", clock, delay=0)
-    log = db.conn.execute("SELECT ok, reason FROM sign_ins ORDER BY id").fetchall()
-    assert log == [(0, "wrong password")] * 5 + [(0, "locked after repeated failures")]
+        sign_in(db, "lan", "correct horse battery", clock, FAST)
+    log = [(ok, reason) for _, ok, reason in db.throttle.log("lan")]
+    assert log == [(False, "wrong password")] * 5 + [(False, "locked after repeated failures")]
     clock.advance(16 * 60)  # the failures have left the 15-minute window
-    assert sign_in(db, "lan", "correct horse battery", clock, delay=0).username == "lan"
+    assert sign_in(db, "lan", "correct horse battery", clock, FAST).username == "lan"
 
 
 def test_bad_account_data_is_refused_with_a_clear_message(db, clock):
@@ -64,7 +67,7 @@ def test_bad_account_data_is_refused_with_a_clear_message(db, clock):
         add_account(db, "lan", "admin", "correct horse battery", clock)
     assert twice.value.message("vi") == "Tài khoản 'lan' đã có (dùng `dsat staff passwd`)."
     set_password(db, "lan", "a new long password", clock)
-    assert sign_in(db, "lan", "a new long password", clock, delay=0).role == "trainer"
+    assert sign_in(db, "lan", "a new long password", clock, FAST).role == "trainer"
 
 
 def test_once_accounts_exist_staff_commands_need_the_right_role(tmp_path, monkeypatch):
@@ -99,3 +102,42 @@ def test_once_accounts_exist_staff_commands_need_the_right_role(tmp_path, monkey
     admin = run(main, ["report", "share", "--db", "t.db", "--as", "lan", "--password-stdin"],
                 input="correct horse battery\n")  # fmt: skip
     assert admin.exit_code == 0, admin.output
+
+
+def test_parallel_sign_ins_cannot_race_past_the_lock(db, db_path, clock):
+    """24 sign-ins at once, the right password among them: at most five are ever checked, and
+    the right one passes only if fewer than five failures were counted before it."""
+    import threading
+
+    from dsat.store import open_store
+
+    add_account(db, "lan", "admin", "correct horse battery", clock)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(24)
+
+    def attempt(n: int) -> None:
+        store = open_store(db_path)
+        barrier.wait()
+        password = "correct horse battery" if n == 23 else f"guess {n}"
+        try:
+            sign_in(store, "lan", password, clock, FAST)
+            outcomes.append("ok")
+        except SignInFailed:
+            outcomes.append("refused")
+        store.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    log = db.throttle.log("lan")
+    checked = [r for r in log if r[2] != "locked after repeated failures"]
+    assert len(log) == 24 and len(checked) <= 5
+    wrong_before_ok = next(
+        (i for i, r in enumerate(checked) if r[1]), None
+    )  # the right password was checked: fewer than five failures came before it
+    if "ok" in outcomes:
+        assert wrong_before_ok is not None and wrong_before_ok < 5
+    else:
+        assert all(not r[1] for r in log)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -14,39 +15,22 @@ from dsat.cli import main
 from dsat.domain.items import ITEM_TYPES
 from dsat.services.banks import shipped_bank_dir, validate
 
-COMMANDS = [
-    [],
-    ["take"],
-    ["bank"],
-    ["bank", "validate"],
-    ["bank", "import"],
-    ["bank", "lint"],
-    ["bank", "export"],
-    ["bank", "template"],
-    ["bank", "diff"],
-    ["bank", "list"],
-    ["bank", "schema"],
-    ["results"],
-    ["results", "list"],
-    ["results", "import-responses"],
-    ["staff"],
-    ["staff", "import"],
-    ["staff", "add"],
-    ["staff", "passwd"],
-    ["simulate"],
-    ["report"],
-    ["report", "share"],
-    ["report", "dashboard"],
-    ["audit"],
-    ["audit", "verify"],
-    ["db"],
-    ["db", "backup"],
-    ["sitting"],
-    ["sitting", "open"],
-    ["sitting", "close"],
-    ["sitting", "unlock"],
-    ["serve"],
-]
+def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
+    """Every command and group of the tree, found by walking it (new ones are included)."""
+    out = [path]
+    for name, cmd in sorted(group.commands.items()):
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, [*path, name])
+        else:
+            out.append([*path, name])
+    return out
+
+
+COMMANDS = _commands(main, [])
+
+
+def test_the_command_tree_is_walked():
+    assert ["bank", "stats"] in COMMANDS or len(COMMANDS) > 30
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "dsat")
@@ -62,10 +46,10 @@ def test_import_then_list_items_as_json(tmp_path: Path):
     first = runner.invoke(main, ["bank", "import", "question_banks", "--db", db, "--by", "trainer"])
     assert first.exit_code == 0, first.output
     bank = validate([shipped_bank_dir()])
-    safety = next(len(f.items) for f in bank.files if f.path.name == "4-safety.yaml")
-    assert f"question_banks/4-safety.yaml: imported (added {safety}," in first.output
+    devices = next(len(f.items) for f in bank.files if f.path.name == "4.1-devices.yaml")
+    assert f"question_banks/4.1-devices.yaml: imported (added {devices}," in first.output
     second = runner.invoke(main, ["bank", "import", "question_banks", "--db", db])
-    assert "question_banks/4-safety.yaml: unchanged" in second.output
+    assert "question_banks/4.1-devices.yaml: unchanged" in second.output
     listed = runner.invoke(main, ["bank", "list", "--json", "--db", db])
     rows = json.loads(listed.output)
     assert len(rows) == len(bank.items)
@@ -84,15 +68,16 @@ def test_results_list_json_after_an_attempt(db_path: Path, service):
     [row] = json.loads(result.output)
     assert row["candidate"] == "CB7" and row["competency"] == "4.2"
     assert row["status"] == "submitted" and row["levels"] == "4.2=below"
-    assert row["results"] == [
-        {
-            "competency": "4.2",
-            "band": "below",
-            "percent": 0.0,
-            "proficient": False,
-            "self_band": "foundation",
-        }
-    ]
+    [res] = row["results"]
+    assert {k: res[k] for k in ("competency", "band", "percent", "proficient", "self_band")} == {
+        "competency": "4.2",
+        "band": "below",
+        "percent": 0.0,
+        "proficient": False,
+        "self_band": "foundation",
+    }
+    # measured on the IRT scale, so the level says how sure it is
+    assert res["theta"] < 0 and 0 < res["se"] < 1.5 and res["p_proficient"] < 0.5
     assert {"id", "started_at", "submitted_at", "score", "percent"} <= set(row)
 
 

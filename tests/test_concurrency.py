@@ -13,14 +13,14 @@ import threading
 
 import pytest
 
-from dsat.store.db import connect, transaction
+from dsat.store import open_store as connect
 
 
 @pytest.fixture
 def two(tmp_path):
     path = tmp_path / "c.db"
     a, b = connect(path), connect(path)
-    with transaction(a):
+    with a.unit_of_work():
         a.conn.execute("CREATE TABLE counter (n INTEGER)")
         a.conn.execute("INSERT INTO counter VALUES (0)")
     yield a, b
@@ -49,7 +49,7 @@ def test_begin_immediate_makes_the_second_writer_wait_and_succeed(two):
     def second() -> None:
         go.wait()
         try:
-            with transaction(b):  # blocks on the write lock until a commits
+            with b.unit_of_work():  # blocks on the write lock until a commits
                 n = b.conn.execute("SELECT n FROM counter").fetchone()[0]
                 b.conn.execute("UPDATE counter SET n = ?", [n + 1])
         except BaseException as exc:
@@ -57,7 +57,7 @@ def test_begin_immediate_makes_the_second_writer_wait_and_succeed(two):
 
     t = threading.Thread(target=second)
     t.start()
-    with transaction(a):
+    with a.unit_of_work():
         n = a.conn.execute("SELECT n FROM counter").fetchone()[0]
         go.set()
         threading.Event().wait(0.2)  # b is now waiting for the lock

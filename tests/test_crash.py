@@ -17,7 +17,7 @@ import pytest
 
 from dsat.services.assessment import AssessmentService
 from dsat.services.banks import default_framework, import_bank, shipped_bank_dir
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +70,7 @@ def _downs_to(option: str) -> int:
     import_bank(db, [shipped_bank_dir()], imported_by="test")
     ids = [
         f"{e.scope_kind}:{e.scope_id}"
-        for e in AssessmentService(db, default_framework(db)).menu(None, "en")
+        for e in AssessmentService(db, default_framework(db)).menu(None)
     ]
     first = next(i for i, x in enumerate(ids) if x.startswith("competency:"))
     return ids.index(option) - first

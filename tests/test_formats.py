@@ -16,8 +16,7 @@ from openpyxl import Workbook, load_workbook
 from dsat.cli import main
 from dsat.domain.scoring import score_fraction
 from dsat.services.banks import shipped_bank_dir
-from dsat.store import catalogue
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 
 CORPUS = Path(__file__).parent / "conformance"
 
@@ -49,7 +48,7 @@ def run(*args: str):
 def items(db: str = "t.db") -> dict[str, object]:
     database = connect(Path(db), create=False)
     try:
-        return {i.id: i for i in catalogue.all_active_items(database)}
+        return {i.id: i for i in database.items.all_active()}
     finally:
         database.close()
 

@@ -66,8 +66,9 @@ def test_nothing_before_the_first_frame_imports_pydantic_or_the_bank_readers():
     """`dsat take` paints its sign-in screen before loading the core (see tui/app.py)."""
     code = (
         "import sys\n"
-        "import dsat.cli, dsat.settings, dsat.store.db, dsat.tui.app\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml', 'ryaml'}))\n"
+        "import dsat.cli, dsat.settings, dsat.store, dsat.services.database, dsat.tui.app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+        "             & {'pydantic', 'yaml', 'ryaml', 'numpy'}))\n"
     )
     out = _loaded_after(code)
     assert out == "[]"

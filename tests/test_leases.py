@@ -13,7 +13,7 @@ from dsat.cli import main
 from dsat.services.errors import ServiceError
 from dsat.tui.screens.identify import IdentifyScreen
 from dsat.tui.screens.modals import Confirm
-from tests.tui_helpers import SIZE, make_app
+from tests.tui_helpers import SIZE, make_app, sign_in
 
 
 def _start(service):
@@ -55,21 +55,17 @@ async def test_the_second_window_says_why_and_the_first_saved_time_shows(db, fw,
     service.claim(state.attempt.id, "another-window")
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")  # the form is filled in with the last candidate
-        await pilot.pause()
+        await sign_in(pilot, "CB001", "Nguyễn Văn A", "Sở Nội vụ Hà Nội")
         assert isinstance(app.screen, IdentifyScreen)
         assert "open in another window or browser" in app.screen.error
     service.let_go(state.attempt.id, "another-window")
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await sign_in(pilot, "CB001", "Nguyễn Văn A", "Sở Nội vụ Hà Nội")
         assert isinstance(app.screen, Confirm)
         assert (
             "Connection lost? Nothing is lost: your last answer was saved at 22/11/2026 09:00."
-            in app.screen.body
+            in app.screen.body["en"]
         )
 
 
@@ -77,8 +73,8 @@ async def test_a_read_only_database_is_said_plainly_and_the_form_is_kept(fw, clo
     import os
 
     from dsat.services.banks import import_bank, shipped_bank_dir
-    from dsat.store.db import connect
-    from tests.tui_helpers import type_text
+    from dsat.store import open_store as connect
+    from tests.tui_helpers import settle, type_text
 
     path = tmp_path / "ro.db"
     db = connect(path)
@@ -93,7 +89,7 @@ async def test_a_read_only_database_is_said_plainly_and_the_form_is_kept(fw, clo
         for value in ("CB5", "Vo Thi F", "So Tu phap"):
             await type_text(pilot, value)
             await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, IdentifyScreen)
         assert "The database cannot be written" in app.screen.error
         assert app.screen.values["full_name"] == "Vo Thi F"

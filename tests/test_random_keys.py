@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from dsat.domain.scoring import check_answer
 from dsat.services.banks import import_bank, shipped_bank_dir
-from dsat.store import catalogue
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 from tests.tui_helpers import SIZE, make_app, sign_in
 
 KEYS = [
@@ -68,7 +67,7 @@ def test_random_keys_never_crash_nor_save_anything_invalid(
     for item_id, version, answer, answered_at in rows:
         if answered_at is None:
             continue
-        item = catalogue.item_version(db, item_id, version)
+        item = db.items.version(item_id, version)
         value = json.loads(answer)
         assert check_answer(item, value, len(fw.self_rating_scale)) == value
     db.close()

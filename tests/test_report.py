@@ -17,14 +17,11 @@ from openpyxl import load_workbook
 
 from dsat.cli import main
 from dsat.domain.attempts import Attempt, Candidate
-from dsat.domain.levels import CompetencyResult
+from dsat.domain.levels import AreaResult, CompetencyResult
 from dsat.domain.report import ALL, ShareRow, suppress, wilson
 from dsat.services.report import ShareOptions, share
 from dsat.services.report_export import export, read_json
-from dsat.store import staff as staff_store
-from dsat.store.attempts import create_attempt, finish
-from dsat.store.candidates import upsert_candidate
-from dsat.store.db import transaction
+from dsat.store.results import Finished
 
 Z = 1.959963984540054
 JAN = datetime(2026, 1, 10, 3, 0, tzinfo=UTC)
@@ -38,9 +35,8 @@ def closed_wilson(k: int, n: int) -> tuple[float, float]:
 
 
 def person(db, emp: str, province: str, unit: str, position: str = "Chuyên viên") -> None:
-    with transaction(db):
-        staff_store.upsert_staff(
-            db,
+    with db.unit_of_work():
+        db.staff.upsert(
             [
                 dict(
                     employee_id=emp,
@@ -55,16 +51,21 @@ def person(db, emp: str, province: str, unit: str, position: str = "Chuyên viê
         )
 
 
-def sit(db, fw, emp: str, when: datetime, proficient: dict[str, bool]) -> None:
-    """A submitted attempt with the given result per competency (stored as the app does)."""
-    with transaction(db):
-        upsert_candidate(db, Candidate(employee_id=emp, full_name="x", unit="u"), "t")
+def sit(
+    db, fw, emp: str, when: datetime, proficient: dict[str, bool], p: float | None = None
+) -> None:
+    """A submitted attempt with the given result per competency, and for each area whose
+    every competency is given, an area result "every competency is proficient" (stored
+    through the store, as the app does: areas get a result from tests that cover them).
+    `p`: the posterior probability of being proficient given to every result."""
+    with db.unit_of_work():
+        db.candidates.upsert(Candidate(employee_id=emp, full_name="x", unit="u"), "t")
         attempt = Attempt(
             id=str(uuid.uuid4()), employee_id=emp, scope_kind="full", scope_id="all",
             form_seed=0, lang="vi", started_at=when - timedelta(hours=1), deadline=when,
             status="in_progress",
         )  # fmt: skip
-        create_attempt(db, attempt, fw.id, [])
+        db.attempts.create(attempt, fw.id, [])
         results = [
             CompetencyResult(
                 competency_id=c,
@@ -73,10 +74,26 @@ def sit(db, fw, emp: str, when: datetime, proficient: dict[str, bool]) -> None:
                 percent=90 if ok else 20,
                 band="advanced" if ok else "below",
                 proficient=ok,
+                theta=1.0 if ok else -1.0,
+                se=0.4,
+                p_proficient=p if p is not None else float(ok),
             )
             for c, ok in proficient.items()
         ]
-        finish(db, attempt.id, "submitted", when, [], results)
+        areas: dict[str, list[bool]] = {}
+        for c, ok in proficient.items():
+            areas.setdefault(fw.area_of(c).id, []).append(ok)
+        area_results = [
+            AreaResult(
+                area_id=a, theta=1.0 if all(oks) else -1.0, se=0.4, level=5 if all(oks) else 1,
+                band="advanced" if all(oks) else "below", proficient=all(oks),
+                p_proficient=p if p is not None else float(all(oks)), items=len(oks),
+            )
+            for a, oks in areas.items()
+            if len(oks) == len(fw.area(a).competencies)
+        ]  # fmt: skip
+        db.attempts.close(attempt.id, "submitted", when, [])
+        db.results.record([Finished(attempt.id, emp, when, results, area_results)])
 
 
 @pytest.fixture
@@ -186,7 +203,8 @@ def test_area_and_overall_indicator_rules(db, fw):
     sit(db, fw, "D2", JAN, {"4.1": True, "4.2": True})  # assessed in one area only
     area = share(db, fw, ShareOptions(by=["area"], min_group=1))
     four = next(r for r in area.rows if r.group["area"] == "4")
-    assert (four.assessed, four.proficient) == (3, 1)
+    # D2's test covered two of the area's four competencies: it has no area result
+    assert (four.assessed, four.proficient) == (2, 1)
     overall = share(db, fw, ShareOptions(min_group=1))
     [row] = overall.rows
     assert (row.registered, row.assessed, row.proficient) == (5, 2, 1)  # D2 lacks 5 areas
@@ -310,25 +328,27 @@ def test_personal_export_only_for_an_admin_and_to_a_private_file(region, db_path
     assert sheet.max_row == 14 and sheet["A1"].value == "employee_id"
 
 
-def test_a_report_reads_one_snapshot_while_candidates_keep_writing(region, fw, db_path):
+def test_a_report_reads_one_snapshot_while_candidates_keep_writing(
+    region, fw, db_path, monkeypatch
+):
     """A writer commits between the report's queries: the report must not mix the two."""
-    import dsat.store.report as store_report
-    from dsat.store.db import connect
+    from dsat.store import open_store as connect
+    from dsat.store.report import ReportRepo
 
-    real = store_report.registered
+    real = ReportRepo.registered
     other = connect(db_path)
 
-    def registered_then_someone_joins(*args, **kwargs):
-        out = real(*args, **kwargs)
+    def registered_then_someone_joins(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
         person(other, "LATE", "A", "Bộ X/Vụ 1")  # committed by another connection, no wait
         sit(other, fw, "LATE", JAN, {"4.1": True})
         return out
 
-    store_report.registered = registered_then_someone_joins
+    monkeypatch.setattr(ReportRepo, "registered", registered_then_someone_joins)
     try:
         report = share(region, fw, ShareOptions(by=["province", "competency"], min_group=1))
     finally:
-        store_report.registered = real
+        monkeypatch.setattr(ReportRepo, "registered", real)
         other.close()
     a = rows_by(report, "province")["A"]
     assert (a.registered, a.assessed, a.proficient) == (6, 5, 3)  # the state it started from

@@ -90,8 +90,8 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
     import sqlite3
 
     from dsat.services.banks import default_framework
-    from dsat.store import catalogue
-    from dsat.store.db import connect
+
+    from dsat.store import open_store as connect
     from tests.test_crash import KEYS, _downs_to
 
     port, db_path = server
@@ -156,10 +156,10 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
     db = connect(db_path, create=False)
     fw = default_framework(db)
     assert fw is not None
-    first = catalogue.item_version(db, rows[0][0], rows[0][1])
+    first = db.items.version(rows[0][0], rows[0][1])
     assert first.stem.en[:30] in before  # the search works on this stream: stems are there
     for item_id, version, _ in rows:
-        item = catalogue.item_version(db, item_id, version)
+        item = db.items.version(item_id, version)
         if item.explanation is not None:  # never sent to the browser before submission
             assert item.explanation.en[:40] not in before, item_id
     db.close()

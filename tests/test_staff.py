@@ -151,8 +151,16 @@ def test_paper_answers_are_scored_by_the_same_engine_and_idempotently(here):
     assert "unchanged 1" in run("results", "import-responses", "p.csv").output
     Path("p.csv").write_text(sheet.format(third=i3.key), encoding="utf-8")  # a corrected sheet
     assert "replaced 1" in run("results", "import-responses", "p.csv").output
-    with sqlite3.connect("t.db") as conn:
-        assert conn.execute("SELECT COUNT(*), SUM(raw) FROM results").fetchone() == (1, weights)
+    with sqlite3.connect("t.db") as conn:  # the correction counts; the first stays, superseded
+        assert conn.execute(
+            "SELECT COUNT(*), SUM(raw) FROM results WHERE superseded = 0"
+        ).fetchone() == (1, weights)
+        assert conn.execute("SELECT COUNT(*) FROM results").fetchone() == (2,)
+    verified = run("audit", "verify")
+    assert verified.exit_code == 0, verified.output  # a correction never breaks the chain
+    listed = run("results", "list")
+    assert "superseded" in listed.output and "corrected by attempt" in listed.output
+    assert "unchanged 1" in run("results", "import-responses", "p.csv").output
 
 
 def test_bad_answer_sheets_are_located_and_nothing_is_written(here):
@@ -196,7 +204,7 @@ def test_garbage_registers_and_answer_sheets_give_located_problems_only(
     from dsat.banks.errors import BankError
     from dsat.services.responses import import_responses
     from dsat.services.staff import import_register
-    from dsat.store.db import connect
+    from dsat.store import open_store as connect
 
     folder = tmp_path_factory.mktemp("garbage")
     db = connect(folder / "g.db")

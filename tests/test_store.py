@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import yaml
+
 from dsat.services.assessment import AssessmentService
 from dsat.services.banks import import_bank, shipped_bank_dir, validate
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 from dsat.store.migrations import LATEST
 
 
@@ -41,7 +43,7 @@ def _bank_copy(tmp_path: Path) -> Path:
 
 
 def _counts(db) -> tuple[int, int]:
-    return (db["items"].count, db["banks"].count)
+    return (db.count("items"), db.count("banks"))
 
 
 def test_reimport_of_unchanged_files_changes_nothing(tmp_path: Path, db_path: Path):
@@ -56,6 +58,13 @@ def test_reimport_of_unchanged_files_changes_nothing(tmp_path: Path, db_path: Pa
     assert _counts(db) == before
 
 
+def _edit_bank_file(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite one bank file after `change(items)`; other items keep their content."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data["items"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def test_changed_item_gets_a_new_version_and_past_attempts_keep_theirs(
     tmp_path: Path, db_path: Path, fw, clock
 ):
@@ -63,60 +72,73 @@ def test_changed_item_gets_a_new_version_and_past_attempts_keep_theirs(
     db = connect(db_path)
     import_bank(db, [bank], imported_by="t", clock=clock)
     service = AssessmentService(db, fw, clock)
-    service.identify("CB9", "Trần Thị B", "Sở TT&TT")
+    service.identify("CB9", "Trần Thị B", "Sở Khoa học và Công nghệ")
     state = service.start("CB9", "competency", "6.2", "en", seed=11)
-    pos = next(s.position for s in state.slots if s.item.stem.startswith("Generative AI tools"))
-
-    f = bank / "6-ai.yaml"
-    f.write_text(
-        f.read_text(encoding="utf-8").replace(
-            'en: "Generative AI tools can produce answers',
-            'en: "Generative AI chatbots can produce answers',
-        ),
-        encoding="utf-8",
+    pos, slot = next(
+        (s.position, s) for s in state.slots if s.item.item_type in ("single", "true_false")
     )
+    item_id = db.conn.execute(
+        "SELECT item_id FROM responses WHERE attempt_id = ? AND position = ?",
+        [state.attempt.id, pos],
+    ).fetchone()[0]
+    old_stem = slot.item.stem.en
+    key = db.items.version(item_id, 1).key
+
+    def reword(items):  # type: ignore[no-untyped-def]
+        for it in items:
+            if it["id"] == item_id:
+                it["stem"]["en"] = "Reworded: " + it["stem"]["en"]
+
+    f = next(bank.glob("6.2-*.yaml"))
+    _edit_bank_file(f, reword)
     summary = import_bank(db, [bank], imported_by="t", clock=clock)
-    [ai] = [x for x in summary.files if x.path.endswith("6-ai.yaml")]
+    [ai] = [x for x in summary.files if x.path.endswith(f.name)]
     assert (ai.added, ai.changed, ai.retired) == (0, 1, 0)
-    versions = db.execute(
-        "SELECT version, status FROM items WHERE item_id = '6.2-02' ORDER BY version"
+    versions = db.conn.execute(
+        "SELECT version, status FROM items WHERE item_id = ? ORDER BY version", [item_id]
     ).fetchall()
     assert versions == [(1, "retired"), (2, "active")]
+    # the new version has its prior parameters from the start; the old one keeps its own
+    assert db.measurement.current([(item_id, 2)])[(item_id, 2)].source == "prior"
 
     # the attempt started before the change still shows and scores version 1
-    again = service.state(state.attempt.id, "en")
-    assert again.slots[pos].item.stem.startswith("Generative AI tools")
-    service.answer(state.attempt.id, pos, True)
+    again = service.state(state.attempt.id)
+    assert again.slots[pos].item.stem.en == old_stem
+    service.answer(state.attempt.id, pos, key)
     service.submit(state.attempt.id)
-    row = db.execute(
+    row = db.conn.execute(
         "SELECT item_version, score FROM responses WHERE attempt_id = ? AND position = ?",
         [state.attempt.id, pos],
     ).fetchone()
     assert row == (1, 1.0)
-    # a new attempt gets version 2
-    fresh = service.start("CB9", "competency", "6.2", "en", seed=11)
-    assert any(s.item.stem.startswith("Generative AI chatbots") for s in fresh.slots)
+    # a new version is what new attempts draw
+    assert db.items.active_versions()[item_id] == 2
 
 
 def test_item_removed_from_its_file_is_retired(tmp_path: Path, db_path: Path):
     bank = _bank_copy(tmp_path)
     db = connect(db_path)
     import_bank(db, [bank], imported_by="t")
-    f = bank / "6-ai.yaml"
-    text = f.read_text(encoding="utf-8")
-    start = text.index('  - id: "6.2-09"')
-    end = text.index("\n  - id: ", start + 1) + 1  # just that item's block
-    f.write_text(text[:start] + text[end:], encoding="utf-8")
+    f = next(bank.glob("6.2-*.yaml"))
+    gone = yaml.safe_load(f.read_text(encoding="utf-8"))["items"][-1]["id"]
+
+    def drop(items):  # type: ignore[no-untyped-def]
+        items[:] = [it for it in items if it["id"] != gone]
+        for it in items:  # and nothing names it as an enemy any more
+            if gone in it.get("enemies", []):
+                it["enemies"] = [e for e in it["enemies"] if e != gone]
+
+    _edit_bank_file(f, drop)
     summary = import_bank(db, [bank], imported_by="t")
     assert sum(x.retired for x in summary.files) == 1
-    status = db.execute("SELECT status FROM items WHERE item_id = '6.2-09'").fetchone()[0]
+    status = db.conn.execute("SELECT status FROM items WHERE item_id = ?", [gone]).fetchone()[0]
     assert status == "retired"
 
 
 def test_migration_2_fills_the_report_columns_of_existing_results(tmp_path):
     import sqlite3
 
-    from dsat.store.db import connect
+    from dsat.store import open_store as connect
     from dsat.store.migrations import MIGRATIONS
 
     path = tmp_path / "v1.db"

@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 
 from dsat.domain.presentation import describe_key
-from dsat.store import catalogue
 from dsat.tui.screens.identify import IdentifyScreen
 from dsat.tui.screens.modals import Confirm
 from dsat.tui.screens.picker import PickerScreen
 from dsat.tui.screens.question import QuestionScreen
 from dsat.tui.screens.result import ResultScreen
 from dsat.tui.screens.review import ReviewScreen
-from tests.tui_helpers import SIZE, answer_all, choose, make_app, open_first_item, sign_in
+from tests.tui_helpers import (
+    SIZE,
+    answer_all,
+    choose,
+    make_app,
+    open_first_item,
+    settle,
+    sign_in,
+)
 
 
 async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock):
@@ -34,11 +41,11 @@ async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock)
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
 
-    attempt = db.execute(
+    attempt = db.conn.execute(
         "SELECT status, employee_id FROM attempts WHERE id = ?", [attempt_id]
     ).fetchone()
     assert attempt == ("submitted", "CB001")
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT position, answer, answered_at, score FROM responses WHERE attempt_id = ? "
         "ORDER BY position",
         [attempt_id],
@@ -46,11 +53,11 @@ async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock)
     assert len(rows) == len(pressed) == 9
     assert all(r[2] is not None and r[3] is not None for r in rows)
     assert json.loads(rows[0][1]) == 0  # self-rating, key "1" = first step of the scale
-    results = db.execute(
+    results = db.conn.execute(
         "SELECT competency_id, band FROM results WHERE attempt_id = ?", [attempt_id]
     ).fetchall()
     assert [r[0] for r in results] == ["4.1"]
-    cand = db.execute("SELECT full_name FROM candidates WHERE employee_id='CB001'").fetchone()
+    cand = db.conn.execute("SELECT full_name FROM candidates WHERE employee_id='CB001'").fetchone()
     assert cand == ("Nguyen Van A",)
 
 
@@ -64,7 +71,7 @@ async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, cloc
         await pilot.press("3")  # chosen but not confirmed: not saved
         await pilot.pause()
         assert (
-            db.execute("SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL").fetchone()[0]
+            db.conn.execute("SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL").fetchone()[0]
             == 0
         )
         await pilot.press("enter")  # confirm: saved, next item
@@ -73,10 +80,10 @@ async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, cloc
         await pilot.press("left")
         await pilot.pause()
         assert "Saved 09:00:00" in str(app.screen.query_one("#status").render())
-        assert db.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("2",)
+        assert db.conn.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("2",)
         await pilot.press("f")  # flag it
         await pilot.pause()
-        assert db.execute("SELECT flagged FROM responses WHERE position = 0").fetchone() == (1,)
+        assert db.conn.execute("SELECT flagged FROM responses WHERE position = 0").fetchone() == (1,)
 
 
 async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):
@@ -101,14 +108,14 @@ async def test_no_key_or_explanation_on_any_candidate_screen(db, fw, clock):
         screen = app.screen
         forbidden = []
         for slot in screen.state.slots:
-            row = db.execute(
+            row = db.conn.execute(
                 "SELECT item_id, item_version FROM responses WHERE attempt_id = ? AND position = ?",
                 [screen.state.attempt.id, slot.position],
             ).fetchone()
-            item = catalogue.item_version(db, *row)
+            item = db.items.version(*row)
             if item.explanation:
                 forbidden.append(item.explanation.en[:40])
-            if item.type in ("short_answer", "numerical", "matching", "ordering"):
+            if item.type in ("short_answer", "matching"):  # (ordering: its steps are shown)
                 forbidden.append(describe_key(item, "en")[:40])
         frames = []
         for _ in screen.state.slots:
@@ -135,7 +142,7 @@ async def test_time_running_out_submits_with_what_was_saved(db, fw, clock):
         await pilot.pause(1.2)
         assert isinstance(app.screen, ResultScreen)
         assert app.screen.expired
-    status = db.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    status = db.conn.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
     assert status == ("expired",)
 
 
@@ -151,9 +158,8 @@ async def test_closing_and_reopening_offers_to_resume_at_the_same_item(db, fw, c
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, IdentifyScreen)
-        assert app.screen.query_one("#employee_id").value == "CB001"  # remembered
-        await pilot.press("enter")
-        await pilot.pause()
+        assert app.screen.query_one("#employee_id").value == ""  # nobody is shown by default
+        await sign_in(pilot)
         assert isinstance(app.screen, Confirm)
         body = str(app.screen.query_one(".dialog").query("Static")[1].render())
         assert "3/9 answered" in body and "12:30 left" in body
@@ -168,18 +174,18 @@ async def test_a_failed_write_keeps_the_answer_on_screen(db, fw, clock):
     app = make_app(db, fw, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await open_first_item(pilot)
-        db.execute("PRAGMA query_only = ON")  # the database refuses writes from now on
+        db.conn.execute("PRAGMA query_only = ON")  # the database refuses writes from now on
         await pilot.press("2", "enter")
         await pilot.pause()
         screen = app.screen
         assert screen.index == 0
         assert "Could not save your answer" in str(screen.query_one("#status").render())
         assert screen.query_one("#answer").value == 1
-        db.execute("PRAGMA query_only = OFF")
+        db.conn.execute("PRAGMA query_only = OFF")
         await pilot.press("enter")
         await pilot.pause()
         assert screen.index == 1
-    assert db.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("1",)
+    assert db.conn.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("1",)
 
 
 async def test_identify_shows_a_clear_error_and_writes_nothing(db, fw, clock):
@@ -190,7 +196,7 @@ async def test_identify_shows_a_clear_error_and_writes_nothing(db, fw, clock):
         await pilot.pause()
         assert isinstance(app.screen, IdentifyScreen)
         assert "Employee ID" in str(app.screen.query_one("#error").render())
-    assert db["candidates"].count == 0
+    assert db.count("candidates") == 0
 
 
 async def test_keys_typed_faster_than_the_screen_changes_land_on_the_right_items(db, fw, clock):
@@ -208,7 +214,7 @@ async def test_keys_typed_faster_than_the_screen_changes_land_on_the_right_items
         assert screen.index == 2
         assert screen.pending == {}  # nothing meant for item 2 or 3 stuck to an earlier item
         assert screen.query_one("#answer").value is True  # the "1" went to item 3
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT position, answer FROM responses WHERE attempt_id = ? AND "
         "answer IS NOT NULL ORDER BY position",
         [attempt_id],
@@ -228,7 +234,7 @@ async def test_grace_period_offers_to_submit_and_refuses_changes(db, fw, clock):
         clock.advance(app.screen.state.remaining_seconds)
         await pilot.pause(1.2)
         assert isinstance(app.screen, Confirm)
-        assert "can no longer be changed" in app.screen.body
+        assert "can no longer be changed" in app.screen.body["en"]
         await pilot.press("escape")  # look at the answers first
         await pilot.pause()
         await pilot.press("1", "enter")  # a change is refused, and said so
@@ -242,7 +248,7 @@ async def test_grace_period_offers_to_submit_and_refuses_changes(db, fw, clock):
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         await pilot.press("enter")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert isinstance(app.screen, ResultScreen) and not app.screen.expired
-    row = db.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    row = db.conn.execute("SELECT status FROM attempts WHERE id = ?", [attempt_id]).fetchone()
     assert row == ("submitted",)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dsat.cli import main
 from dsat.services.banks import import_bank, shipped_bank_dir
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 
 GOOD = """\
 items:

@@ -23,6 +23,13 @@ async def type_text(pilot: Pilot, text: str) -> None:
         await pilot.press("space" if ch == " " else ch)
 
 
+async def settle(pilot: Pilot) -> None:
+    """Wait until the app's workers (signing in, submitting) are done and it is idle."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def sign_in(
     pilot: Pilot, emp: str = "CB001", name: str = "Nguyen Van A", unit: str = "So Noi vu"
 ) -> None:
@@ -30,7 +37,7 @@ async def sign_in(
     for value in (emp, name, unit):
         await type_text(pilot, value)
         await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def choose(pilot: Pilot, option_id: str) -> None:
