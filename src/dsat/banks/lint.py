@@ -57,12 +57,31 @@ SUPERSEDED = {
     "01/2011/TT-BNV": "replaced by Decree 30/2020/ND-CP on administrative documents",
     "130/2018/NĐ-CP": "replaced by Decree 23/2025/ND-CP on electronic signatures and trust "
     "services",
+    "29/2018/QH14": "the Law on Protection of State Secrets 2018, replaced from 1 March 2026 by "
+    "Law 117/2025/QH15",
+    "24/2018/QH14": "the Law on Cybersecurity 2018, replaced from 1 July 2026 by Law 116/2025/QH15",
+    "86/2015/QH13": "the Law on Network Information Security 2015, merged into the Law on "
+    "Cybersecurity 116/2025/QH15 from 1 July 2026",
+    "67/2006/QH11": "the Law on Information Technology 2006, replaced from 1 July 2026 by the "
+    "Law on Digital Transformation 148/2025/QH15",
 }
 # Words that say an item rests on the law even where it cites no number.
 LEGAL_WORDS = re.compile(
     r"\b(?:Luật|Bộ luật|Nghị định|Thông tư|pháp luật|(?i:theo quy định|quy định về))\b|"
     r"\b(?:Law|Decree|Circular|Civil Code|the law|legally|under Vietnam(?:'s|ese))\b"
 )
+# Absolute words: test-wise candidates drop the options that carry them.
+ABSOLUTE = {
+    "en": re.compile(
+        r"\b(?i:always|never|all|only|every|everything|any|anyone|completely|entirely|"
+        r"immediately|at once|no one|nothing|none|forever|for good|whatever)\b"
+    ),
+    "vi": re.compile(
+        r"(?i:luôn luôn|luôn|không bao giờ|tất cả|mọi|chỉ cần|hoàn toàn|bất kỳ|ngay lập tức|"
+        r"vĩnh viễn|không ai|không cần|chẳng cần|duy nhất)"
+    ),
+}
+TOP_TWO_SHARE = 0.70  # the key among the two longest options (4 options: 50 % by chance)
 SIXTY_THREE = re.compile(r"\b63 (tỉnh|provinces)\b", re.I)
 
 
@@ -275,6 +294,19 @@ def _item_findings(item: Any, where: str) -> list[Finding]:
             )
         if not isinstance(item, SingleChoiceItem | MultipleChoiceItem):
             continue
+        if isinstance(item, SingleChoiceItem) and len(item.options) >= 3:
+            wrong = [o for o in item.options if o.id != item.key]
+            key = next(o for o in item.options if o.id == item.key)
+            if not ABSOLUTE[lang].search(key.text.get(lang)) and all(
+                ABSOLUTE[lang].search(o.text.get(lang)) for o in wrong
+            ):
+                out.append(
+                    Finding(
+                        "warning", where, item.id, "absolute-distractors",
+                        f"{lang}: every wrong option has an absolute word (always, never, "
+                        "all...) and the key has none: the key stands out",
+                    )
+                )  # fmt: skip
         stem_norm = _norm(stem)
         for option in item.options:
             text = option.text.get(lang)
@@ -321,6 +353,22 @@ def _bank_findings(located: list[tuple[Any, str]]) -> list[Finding]:
                 if o.id != it.key
             )
         ]
+        top_two = [
+            it.id
+            for it, _ in singles
+            if sum(len(o.text.get(lang)) > len(_key_text(it, lang)) for o in it.options) <= 1
+            and len(it.options) >= 4
+        ]
+        with_four = sum(1 for it, _ in singles if len(it.options) >= 4)
+        if with_four and len(top_two) / with_four > TOP_TWO_SHARE:
+            out.append(
+                Finding(
+                    "warning", where, "", "key-long",
+                    f"{lang}: the key is one of the two longest options in {len(top_two)} "
+                    f"of {with_four} single-choice items ({len(top_two) / with_four:.0%}); "
+                    "padding one distractor does not hide it",
+                )
+            )  # fmt: skip
         share = len(longest) / len(singles)
         if share > LONGEST_KEY_SHARE:
             out.append(
