@@ -15,6 +15,7 @@ from dsat.cli import main
 from dsat.domain.items import ITEM_TYPES
 from dsat.services.banks import shipped_bank_dir, validate
 
+
 def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
     """Every command and group of the tree, found by walking it (new ones are included)."""
     out = [path]

@@ -90,7 +90,6 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
     import sqlite3
 
     from dsat.services.banks import default_framework
-
     from dsat.store import open_store as connect
     from tests.test_crash import KEYS, _downs_to
 

@@ -51,9 +51,7 @@ def test_form_is_stored_and_rebuilds_exactly_from_its_seed(service, fw, db):
         "ORDER BY position",
         [state.attempt.id],
     ).fetchall()
-    rebuilt = assemble_form(
-        fw, db.items.active(["4.1"]), ["4.1"], fw.blueprints.competency, 99
-    )
+    rebuilt = assemble_form(fw, db.items.active(["4.1"]), ["4.1"], fw.blueprints.competency, 99)
     assert [(e.item_id, e.version) for e in rebuilt] == [(r[0], r[1]) for r in stored]
     assert state.attempt.form_seed == 99
     assert len(state.slots) == 9  # 1 self-rating + 3 + 3 + 2

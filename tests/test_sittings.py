@@ -19,7 +19,7 @@ from tests.tui_helpers import SIZE, make_app, type_text
 
 @pytest.fixture
 def room(db, fw, clock):
-    for emp, name in (("CB1", "Nguyễn Văn An"), ("CB2", "Trần Thị Bình"), ("CB3", "Lê Văn Cường")):
+    for emp in ("CB1", "CB2", "CB3"):
         person(db, emp, "Hà Nội", "Sở Y tế/Phòng 1")
     db.conn.execute("UPDATE staff SET full_name = 'Nguyễn Văn An' WHERE employee_id = 'CB1'")
     db.conn.execute("UPDATE staff SET full_name = 'Trần Thị Bình' WHERE employee_id = 'CB2'")

@@ -71,7 +71,9 @@ async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, cloc
         await pilot.press("3")  # chosen but not confirmed: not saved
         await pilot.pause()
         assert (
-            db.conn.execute("SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL").fetchone()[0]
+            db.conn.execute(
+                "SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL"
+            ).fetchone()[0]
             == 0
         )
         await pilot.press("enter")  # confirm: saved, next item
@@ -80,10 +82,14 @@ async def test_saved_only_after_commit_and_navigation_keeps_answers(db, fw, cloc
         await pilot.press("left")
         await pilot.pause()
         assert "Saved 09:00:00" in str(app.screen.query_one("#status").render())
-        assert db.conn.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == ("2",)
+        assert db.conn.execute("SELECT answer FROM responses WHERE position = 0").fetchone() == (
+            "2",
+        )
         await pilot.press("f")  # flag it
         await pilot.pause()
-        assert db.conn.execute("SELECT flagged FROM responses WHERE position = 0").fetchone() == (1,)
+        assert db.conn.execute("SELECT flagged FROM responses WHERE position = 0").fetchone() == (
+            1,
+        )
 
 
 async def test_language_switch_keeps_the_unconfirmed_choice(db, fw, clock):

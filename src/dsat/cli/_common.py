@@ -100,6 +100,12 @@ class _Group(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `dsat bank list | head`: the reader has gone, not an error
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(0)
         except Exception as exc:  # last resort: a clean line; DSAT_DEBUG=1 shows the trace
             if os.environ.get("DSAT_DEBUG"):
                 raise

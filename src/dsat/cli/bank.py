@@ -291,3 +291,131 @@ def bank_schema() -> None:
     from dsat.services.banks import bank_schema as schema
 
     _echo(schema())
+
+
+@bank.command("stats")
+@click.option("--scope", default="all", show_default=True,
+              help="A competency (4.1), an area (4), full (yearly test) or all.")  # fmt: skip
+@click.option("--attempt", "pick", type=click.Choice(["all", "first", "latest"]),
+              default="all", show_default=True,
+              help="Every attempt, or only each person's first or latest.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]),
+              default="table", help="table prints here; the others write a file.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Output file (default results/exports/item-stats-<time>.<ext>).")  # fmt: skip
+@click.option("--include-simulated", is_flag=True, help="Count simulated attempts too.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def bank_stats(
+    scope: str, pick: str, fmt: str, out: Path | None, include_simulated: bool, db: Path | None
+) -> None:
+    """How each item performs, with Moodle's quiz statistics, and the items to look at.
+
+    Per item version: n, facility, standard deviation, random guess score, discrimination
+    index (correlation with the rest of the test), discriminative efficiency, weights, and
+    per option the share who chose it and its point-biserial. Per scope: mean, median, SD,
+    skewness, kurtosis, Cronbach's alpha (CIC), error ratio and standard error. Flagged:
+    facility under 20% or over 90%, discrimination under 20%, a distractor chosen more by
+    the top group than the key, fewer than 30 responses (not computed). docs/levels.md
+    gives every formula.
+
+    \b
+    Example:
+        dsat bank stats --scope 4.1
+        dsat bank stats --scope full --format xlsx --out stats.xlsx
+    """
+    import datetime as dt
+
+    from dsat.services.banks import default_framework
+    from dsat.services.measurement import statistics
+
+    database = _open_db(db, create=False)
+    report = statistics(
+        database, default_framework(database), scope, pick=pick,
+        include_simulated=include_simulated,
+    )  # fmt: skip
+    if fmt != "table":
+        from dsat.services.stats_export import export
+
+        if out is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            out = Path("results") / "exports" / f"item-stats-{stamp}.{fmt}"
+        _write_atomic(out, export(report, fmt))
+        _echo(f"{out}: {len(report.items)} item versions of {report.scope}")
+        return
+    t = report.test
+    _echo(f"Item statistics for {report.scope}: {report.attempts} attempts"
+          + (" (simulated included)" if report.simulated_included else ""))  # fmt: skip
+    if report.note:
+        _echo(f"note: {report.note}")
+    elif t.too_few:
+        _echo(f"test: too few attempts ({t.attempts} < 30): not computed")
+    else:
+
+        def f(v: float | None, spec: str = ".2f") -> str:
+            return "-" if v is None else format(v, spec)
+
+        _echo(f"test: mean {f(t.mean)} of {f(t.max_score, 'g')}, median {f(t.median)}, "
+              f"SD {f(t.sd)}, skewness {f(t.skewness)}, kurtosis {f(t.kurtosis)}, "
+              f"CIC (alpha) {f(t.cic, '.1f')}%, error ratio {f(t.error_ratio, '.1f')}%, "
+              f"SE {f(t.sem)}")  # fmt: skip
+    _echo(f"{'item':<12} {'v':>2} {'lvl':>3} {'type':<12} {'n':>5} {'facil':>6} {'SD':>5} "
+          f"{'guess':>5} {'discr':>6} {'effic':>6}  flags")  # fmt: skip
+    for item, s in report.items:
+
+        def p(v: float | None) -> str:
+            return "" if v is None else f"{v:.0f}"
+
+        _echo(f"{s.item_id:<12} {s.version:>2} {item.level:>3} {item.type:<12} {s.n:>5} "
+              f"{p(s.facility):>6} {p(s.sd):>5} {p(s.random_guess):>5} "
+              f"{p(s.discrimination):>6} {p(s.efficiency):>6}  {'; '.join(s.flags)}")  # fmt: skip
+    flagged = sum(1 for _, s in report.items if s.flags)
+    _echo(f"{len(report.items)} item versions, {flagged} flagged")
+
+
+@bank.command("calibrate")
+@click.option("--area", default=None, help="Only this area (default: every area with data).")
+@click.option("--min-n", type=click.IntRange(30, 100000), default=200, show_default=True,
+              help="Responses an item needs to be calibrated.")  # fmt: skip
+@click.option("--include-simulated", is_flag=True, help="Use simulated attempts too.")
+@click.option("--dry-run", is_flag=True, help="Show the parameters; write nothing.")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("trainer")
+def bank_calibrate(
+    area: str | None, min_n: int, include_simulated: bool, dry_run: bool, db: Path | None
+) -> None:
+    """Estimate item parameters (2PL; partial credit: GPCM) per area from the answers.
+
+    Marginal maximum likelihood with weak priors; items calibrated before stay fixed
+    (anchors), so the scale keeps its meaning; each calibrated item gets a new parameter
+    row (n, date, fit), nothing is overwritten. Items with fewer than --min-n responses are
+    named and get nothing. Fit: infit and outfit, flagged outside 0.7-1.3.
+
+    \b
+    Example:
+        dsat bank calibrate --area 4 --dry-run
+        dsat bank calibrate
+    """
+    from dsat.services.banks import default_framework
+    from dsat.services.measurement import calibrate
+
+    account = click.get_current_context().meta.get("account")
+    database = _open_db(db, create=False)
+    results = calibrate(
+        database, default_framework(database), area=area, include_simulated=include_simulated,
+        min_n=min_n, save=not dry_run, by=account.username if account else None,
+    )  # fmt: skip
+    for r in results:
+        state = "saved" if r.saved else "not saved (dry run)" if dry_run else "nothing to save"
+        _echo(f"area {r.area_id}: {r.persons} response patterns, population mean {r.mean:.2f} "
+              f"SD {r.sd:.2f}, {'converged' if r.converged else 'NOT converged'} in "
+              f"{r.iterations} cycles; {state}")  # fmt: skip
+        for i in r.items:
+            if i.status == "too few":
+                _echo(f"  {i.item_id} v{i.version}: {i.flags[0]}")
+                continue
+            se = f" (SE {i.se_a:.2f}, {i.se_b:.2f})" if i.se_a and i.se_b else ""
+            fit = f" infit {i.infit:.2f} outfit {i.outfit:.2f}" if i.infit and i.outfit else ""
+            flags = f"  [{'; '.join(i.flags)}]" if i.flags else ""
+            _echo(f"  {i.item_id} v{i.version} {i.status}: n {i.n}, a {i.a:.2f} b {i.b:.2f}"
+                  f"{se}{fit}{flags}")  # fmt: skip

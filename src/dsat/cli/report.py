@@ -319,3 +319,31 @@ def _print_share(result: Any, fw: Any) -> None:
     if m.not_in_register:
         _echo(f"note: {m.not_in_register} assessed people are not in the staff register "
                    "and are left out")  # fmt: skip
+
+
+@report.command("truth")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@_needs("admin")
+def report_truth(db: Path | None) -> None:
+    """A simulation's true share proficient per area and year, beside what dsat reports.
+
+    Only for databases made by `dsat simulate`, which keeps each simulated person's true
+    ability: the count method's share and the posterior method's share (with its 95%
+    interval from plausible values) against the truth.
+
+    \b
+    Example:
+        dsat simulate --candidates 5000 --seed 7 --db demo.db && dsat report truth --db demo.db
+    """
+    from dsat.services.banks import default_framework
+    from dsat.services.truth import compare
+
+    database = _open_db(db, create=False)
+    rows = compare(database, default_framework(database))
+    _echo(f"{'area':<5} {'year':<5} {'people':>7} {'true %':>7} {'count %':>8} {'error':>6} "
+          f"{'posterior %':>11} {'95% interval':>14} {'error':>6}")  # fmt: skip
+    for r in rows:
+        interval = f"{r.posterior_low:.1f}-{r.posterior_high:.1f}"
+        _echo(f"{r.area_id:<5} {r.period:<5} {r.people:>7} {r.true_pct:>7.1f} "
+              f"{r.count_pct:>8.1f} {r.count_error:>+6.1f} {r.posterior_pct:>11.1f} "
+              f"{interval:>14} {r.posterior_error:>+6.1f}")  # fmt: skip

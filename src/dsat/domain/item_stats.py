@@ -125,7 +125,7 @@ def _corr(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return _cov(xs, ys) / math.sqrt(vx * vy)
 
 
-def test_statistics(rows: Sequence[ScoreRow]) -> TestStat:
+def test_statistics(rows: Sequence[ScoreRow], min_n: int = MIN_N) -> TestStat:
     """Moodle's test statistics over the attempts in `rows` (their slots are positions)."""
     totals: dict[str, float] = defaultdict(float)
     maxima: dict[str, float] = defaultdict(float)
@@ -135,7 +135,7 @@ def test_statistics(rows: Sequence[ScoreRow]) -> TestStat:
         maxima[r.attempt_id] += r.max_score
         slots[r.attempt_id][r.position] = r.score
     n = len(totals)
-    if n < MIN_N:
+    if n < max(min_n, 4):  # the cumulants need four attempts
         return TestStat(attempts=n, too_few=True)
     t = list(totals.values())
     mean = _mean(t)
@@ -217,7 +217,9 @@ def _options(item: Item) -> list[tuple[str, str, bool]]:
     return []
 
 
-def item_statistics(rows: Sequence[ScoreRow], items: dict[tuple[str, int], Item]) -> list[ItemStat]:
+def item_statistics(
+    rows: Sequence[ScoreRow], items: dict[tuple[str, int], Item], min_n: int = MIN_N
+) -> list[ItemStat]:
     """Moodle's item statistics per item version, with distractor analysis and flags."""
     totals: dict[str, float] = defaultdict(float)
     for r in rows:
@@ -230,11 +232,11 @@ def item_statistics(rows: Sequence[ScoreRow], items: dict[tuple[str, int], Item]
     out: list[ItemStat] = []
     for key, rs in sorted(by_item.items()):
         item = items.get(key)
-        stat = ItemStat(key[0], key[1], len(rs), len(rs) < MIN_N)
+        stat = ItemStat(key[0], key[1], len(rs), len(rs) < max(min_n, 2))
         if item is not None:
             stat.random_guess = random_guess(item)
         if stat.too_few:
-            stat.flags.append(f"too few responses ({len(rs)} < {MIN_N}): not computed")
+            stat.flags.append(f"too few responses ({len(rs)} < {min_n}): not computed")
             out.append(stat)
             continue
         mx = max(r.max_score for r in rs) or 1.0

@@ -218,4 +218,9 @@ MESSAGES: dict[str, str] = {
     "dashboard.method.count": "Method: count (the interval covers sampling error only). m: include measurement error",
     "dashboard.method.posterior": "Method: posterior (the interval includes each person's measurement error, from plausible values). m: count method",
     "key.method": "Method",
+    "error.stats_scope": "There is no scope '{scope}': give a competency (4.1), an area (4), full or all.",
+    "error.stats_no_items": "The scope '{scope}' has no items.",
+    "error.calibrate_nothing": "Nothing to calibrate: no finished attempt has answers to the items (simulated attempts count only with --include-simulated).",
+    "error.no_truth": "This database holds no simulated truth: it was not made by `dsat simulate`.",
+    "error.stats_no_attempts": "No finished attempt of '{scope}' yet (simulated attempts count only with --include-simulated).",
 }

@@ -216,4 +216,9 @@ MESSAGES: dict[str, str] = {
     "dashboard.method.count": "Phương pháp: đếm (khoảng tin cậy chỉ tính sai số chọn mẫu). m: tính cả sai số đo",
     "dashboard.method.posterior": "Phương pháp: hậu nghiệm (khoảng tin cậy gồm cả sai số đo của từng người, từ các giá trị khả dĩ). m: phương pháp đếm",
     "key.method": "Phương pháp",
+    "error.stats_scope": "Không có phạm vi '{scope}': hãy ghi một năng lực (4.1), một lĩnh vực (4), full hoặc all.",
+    "error.stats_no_items": "Phạm vi '{scope}' không có câu hỏi nào.",
+    "error.calibrate_nothing": "Không có gì để hiệu chỉnh: chưa có bài làm đã nộp nào trả lời các câu hỏi (bài mô phỏng chỉ được tính khi có --include-simulated).",
+    "error.no_truth": "Cơ sở dữ liệu này không có giá trị thật của dữ liệu mô phỏng: nó không được tạo bằng `dsat simulate`.",
+    "error.stats_no_attempts": "Chưa có bài làm đã nộp nào của '{scope}' (bài mô phỏng chỉ được tính khi có --include-simulated).",
 }

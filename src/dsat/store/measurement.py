@@ -188,14 +188,18 @@ class MeasurementRepo:
         scope: tuple[str, str] | None = None,
         include_simulated: bool = False,
         pick: str = "all",
+        include_pretest: bool = False,
     ) -> list[ScoredRow]:
-        """Scored responses (not pretest) to items of `competencies` in finished attempts
-        that no correction superseded; `scope` keeps only attempts of that (kind, id);
-        `pick` first/latest keeps one attempt per person and scope."""
+        """Scored responses to items of `competencies` in finished attempts that no
+        correction superseded (pretest ones too with `include_pretest`, for calibration);
+        `scope` keeps only attempts of that (kind, id); `pick` first/latest keeps one
+        attempt per person and scope."""
         marks = ",".join("?" * len(competencies)) or "NULL"
         where = [
-            "a.status != 'in_progress'", "a.superseded_by IS NULL", "p.pretest = 0",
-            f"p.competency_id IN ({marks})", "p.max_score > 0",
+            "a.status != 'in_progress'", "a.superseded_by IS NULL",
+            f"p.competency_id IN ({marks})",
+            "(p.max_score > 0 OR p.pretest = 1)" if include_pretest
+            else "p.pretest = 0 AND p.max_score > 0",
         ]  # fmt: skip
         params: list[Any] = list(competencies)
         if scope is not None:

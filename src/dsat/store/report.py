@@ -216,6 +216,19 @@ class ReportRepo:
     def simulated_note(self) -> str | None:
         return self.s.meta("simulated")
 
+    def area_results_by_year(self) -> list[tuple[str, str, str, int, float | None]]:
+        """(emp, area, year, proficient, p_proficient): each person's latest area result
+        per year (for comparing with a simulation's truth)."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in self.s.rows(
+                """SELECT employee_id, area_id, substr(submitted_local, 1, 4) AS year,
+                          proficient, p_proficient, MAX(submitted_local)
+                   FROM area_results WHERE superseded = 0
+                   GROUP BY employee_id, area_id, year"""
+            )
+        ]
+
     def measured_share(self) -> float:
         """The share of counted results measured on the IRT scale (the rest: before it)."""
         row = self.s.row("SELECT COUNT(*), COUNT(p_proficient) FROM results WHERE superseded = 0")

@@ -1,0 +1,161 @@
+"""Item analysis, calibration, adaptive tests and posterior shares through the services and
+the command line, on real SQLite with simulated candidates."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from dsat.cli import main
+from dsat.services.assessment import AssessmentService
+from dsat.services.errors import ServiceError
+from dsat.services.measurement import calibrate, statistics
+from dsat.services.report import ShareOptions, share
+from dsat.services.simulate import simulate
+from tests.test_report import JAN, person, sit
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory, fw):
+    """A database with 400 simulated people who sat the fixed full assessment twice."""
+    from dsat.services.banks import import_bank, shipped_bank_dir
+    from dsat.store import open_store
+
+    path = tmp_path_factory.mktemp("sim") / "sim.db"
+    store = open_store(path)
+    import_bank(store, [shipped_bank_dir()], imported_by="test")
+    simulate(store, fw, candidates=400, seed=5, mode="fixed")
+    store.close()
+    return path
+
+
+def test_item_statistics_of_the_full_assessment(simulated, fw):
+    from dsat.store import open_store
+
+    store = open_store(simulated)
+    with pytest.raises(ServiceError) as none:  # simulated attempts are left out unless asked
+        statistics(store, fw, "full")
+    assert none.value.code == "error.stats_no_attempts"
+    report = statistics(store, fw, "full", include_simulated=True)
+    assert report.attempts > 500 and not report.test.too_few
+    assert 60 < report.test.cic < 100  # many items, one common ability per area
+    computed = [s for _, s in report.items if not s.too_few]
+    assert computed and all(0 <= s.facility <= 100 for s in computed)
+    assert all(s.n >= 30 for s in computed)
+
+
+def test_stats_bad_scope_and_empty_data_give_one_line(simulated):
+    run = CliRunner().invoke
+    bad = run(main, ["bank", "stats", "--scope", "9.9", "--db", str(simulated)])
+    assert bad.exit_code == 1 and bad.output.strip().startswith("error: There is no scope")
+    assert len(bad.output.strip().splitlines()) == 1
+
+
+def test_calibration_adds_rows_never_overwrites_and_keeps_anchors(simulated, fw, tmp_path):
+    import shutil
+
+    from dsat.store import open_store
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(simulated, copy)
+    shutil.copy(str(simulated) + ".key", str(copy) + ".key")
+    store = open_store(copy)
+    before = store.count("item_params")
+    with pytest.raises(ServiceError) as nothing:  # simulated data only with the flag
+        calibrate(store, fw, area="4")
+    assert nothing.value.code == "error.calibrate_nothing" and store.count("item_params") == before
+    first = calibrate(store, fw, area="4", include_simulated=True, min_n=60)
+    [area] = first
+    done = [i for i in area.items if i.status == "calibrated"]
+    assert done and area.saved and all(i.se_a and i.se_b for i in done)
+    assert store.count("item_params") == before + len(done)  # added beside the priors
+    assert all(i.flags for i in area.items if i.status == "too few")
+    # the items calibrated now are anchors next time: fixed, and not written again
+    again = calibrate(store, fw, area="4", include_simulated=True, min_n=60)
+    anchors = {(i.item_id, i.version) for i in again[0].items if i.status == "anchor"}
+    assert anchors == {(i.item_id, i.version) for i in done}
+    assert store.count("item_params") == before + len(done)
+    current = store.measurement.current([(done[0].item_id, done[0].version)])
+    assert next(iter(current.values())).source == "calibrated"
+    out = CliRunner().invoke(
+        main, ["bank", "calibrate", "--area", "4", "--include-simulated", "--min-n", "60",
+               "--dry-run", "--db", str(copy)],
+    )  # fmt: skip
+    assert out.exit_code == 0 and "anchor" in out.output and "not saved (dry run)" in out.output
+
+
+def test_the_posterior_share_is_the_mean_probability_with_a_wider_interval(db, fw):
+    for i in range(40):
+        person(db, f"P{i}", "A", "U")
+        sit(db, fw, f"P{i}", JAN, {"4.1": i % 4 != 0}, p=0.7 if i % 4 else 0.2)
+    count = share(db, fw, ShareOptions(by=["competency"], min_group=1))
+    post = share(db, fw, ShareOptions(by=["competency"], min_group=1, method="posterior"))
+    [c] = [r for r in count.rows if r.group["competency"] == "4.1"]
+    [p] = [r for r in post.rows if r.group["competency"] == "4.1"]
+    assert c.proficient_pct == 75.0
+    assert p.proficient_pct == pytest.approx(100 * (30 * 0.7 + 10 * 0.2) / 40, abs=4)
+    assert (p.ci_high_pct - p.ci_low_pct) > 0 and p.measurement_se_pp > 0
+    assert post.meta.method == "posterior" and "plausible values" in post.meta.method_note
+
+
+def test_an_adaptive_test_is_shorter_deterministic_and_resumable(db, fw, clock, db_path):
+    from dsat.store import open_store
+
+    adaptive_fw = fw.model_copy(
+        update={"blueprints": fw.blueprints.model_copy(
+            update={"area": fw.blueprints.area.model_copy(update={"mode": "adaptive"})}
+        )}
+    )  # fmt: skip
+    service = AssessmentService(db, adaptive_fw, clock)
+    service.identify("CB1", "A", "U")
+    state = service.start("CB1", "area", "4", "vi", seed=9)
+    assert state.adaptive and state.slots[-1].saved_at is None
+    shown = []
+    while True:
+        state = service.state(state.attempt.id)
+        if state.finished:
+            break
+        slot = state.slots[-1]
+        answer = slot.item.choices[0].value if slot.item.choices else "x"
+        if slot.item.kind == "multi":
+            answer = [answer]
+        if slot.item.kind == "matching":
+            answer = [0] * len(slot.item.lefts)
+        if slot.item.kind == "ordering":
+            answer = [c.value for c in slot.item.choices]
+        shown.append(slot.item.stem.en)
+        if len(shown) == 4:  # a new process resumes on exactly the same next item
+            fresh = AssessmentService(open_store(db_path), adaptive_fw, clock)
+            assert fresh.state(state.attempt.id).slots[-1].item.stem.en == slot.item.stem.en
+        saved = service.answer(state.attempt.id, slot.position, answer)
+        if saved.finished:
+            break
+    with pytest.raises(ServiceError) as back:  # answers of an adaptive test are final
+        service.answer(state.attempt.id, 1, state.slots[1].item.choices[0].value)
+    assert back.value.code == "error.adaptive_final"
+    fixed_len = 4 * 3  # the fixed area form: three scored items per competency
+    assert len(shown) < 4 * fixed_len
+    results = service.submit(state.attempt.id)
+    assert {r.competency_id for r in results} == {"4.1", "4.2", "4.3", "4.4"}
+    [area] = service.result(state.attempt.id).areas
+    assert area.area_id == "4" and area.se is not None and area.p_proficient is not None
+
+
+def test_simulation_keeps_the_truth_and_refuses_the_same_seed_twice(simulated, fw):
+    from dsat.store import open_store
+
+    store = open_store(simulated)
+    assert len(store.measurement.truth()) > 0
+    with pytest.raises(ServiceError) as twice:
+        simulate(store, fw, candidates=10, seed=5)
+    assert twice.value.code == "error.simulated_exists"
+    out = CliRunner().invoke(main, ["report", "truth", "--db", str(simulated)])
+    assert out.exit_code == 0 and "posterior %" in out.output
+    assert len([ln for ln in out.output.splitlines() if ln[:1].isdigit()]) == 12
+
+
+def test_provinces_are_the_34_of_today():
+    from dsat.services.simulate import PROVINCES
+
+    assert len(PROVINCES) == 34 and len(set(PROVINCES)) == 34
+    assert "Huế" in PROVINCES and "Hà Giang" not in PROVINCES
