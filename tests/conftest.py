@@ -23,9 +23,27 @@ def _no_user_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DSAT_DB", str(tmp_path / "default.db"))
 
 
+def shipped_framework():
+    return read_framework(shipped_bank_dir() / "framework.yaml")[0]
+
+
 @pytest.fixture(scope="session")
 def fw():
-    return read_framework(shipped_bank_dir() / "framework.yaml")[0]
+    return shipped_framework()
+
+
+@pytest.fixture(scope="session")
+def fixed_fw():
+    """The shipped framework with fixed forms for every scope (its tests are adaptive):
+    for what only fixed forms have (moving back, flags, the review table, a form's seed)."""
+    fw = shipped_framework()
+    blueprints = fw.blueprints.model_copy(
+        update={
+            kind: getattr(fw.blueprints, kind).model_copy(update={"mode": "fixed"})
+            for kind in ("competency", "area", "full")
+        }
+    )
+    return fw.model_copy(update={"blueprints": blueprints})
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -85,9 +86,30 @@ def test_no_candidate_view_gives_away_the_key_or_explanation(bank, lang):
 
 
 def test_the_full_assessment_covers_every_competency(service, fw):
+    """The yearly assessment is adaptive: a self-rating and at least one scored item for
+    every competence, however the candidate answers, and fewer items than the fixed form."""
     service.identify("CB1", "A", "U")
     state = service.start("CB1", "full", "all", "vi", seed=5)
-    comps = Counter(s.competency_id for s in state.slots)
-    assert set(comps) == set(fw.competency_ids())
-    assert all(n == 4 for n in comps.values())  # one item per stage + the self-rating
-    assert state.remaining_seconds == 96 * 60
+    assert state.adaptive and state.remaining_seconds == 60 * (24 + 6 * 12)
+    rng = random.Random(5)
+    while not state.finished:
+        slot = state.slots[state.current]
+        choices = [c.value for c in slot.item.choices]
+        answer: Any = rng.choice(choices) if choices else "x"
+        if slot.item.kind == "multi":
+            answer = [answer]
+        elif slot.item.kind == "matching":
+            answer = [0] * len(slot.item.lefts)
+        elif slot.item.kind == "ordering":
+            answer = choices
+        elif slot.item.kind == "number":
+            answer = 1
+        service.answer(state.attempt.id, slot.position, answer)
+        state = service.state(state.attempt.id)
+    ratings = Counter(s.competency_id for s in state.slots if s.item.item_type == "self_rating")
+    scored = Counter(
+        s.competency_id for s in state.slots if s.item.item_type != "self_rating" and not s.pretest
+    )
+    assert set(ratings) == set(scored) == set(fw.competency_ids())
+    assert all(n == 1 for n in ratings.values())
+    assert sum(scored.values()) < 72  # the fixed form: 3 scored items for each competence

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsat.cli import main
+from dsat.services.assessment import AssessmentService
 from dsat.domain.items import ITEM_TYPES
 from dsat.services.banks import shipped_bank_dir, validate
 
@@ -59,7 +60,8 @@ def test_import_then_list_items_as_json(tmp_path: Path):
     assert all(r["languages"] == ["vi", "en"] for r in rows)
 
 
-def test_results_list_json_after_an_attempt(db_path: Path, service):
+def test_results_list_json_after_an_attempt(db_path: Path, db, fixed_fw, clock):
+    service = AssessmentService(db, fixed_fw, clock)
     service.identify("CB7", "Pham Van D", "So Y te")
     state = service.start("CB7", "competency", "4.2", "vi", seed=1)
     service.answer(state.attempt.id, 0, 1)

@@ -12,6 +12,13 @@ from dsat.services.errors import ServiceError
 from dsat.store import open_store as connect
 
 
+@pytest.fixture
+def fw(fixed_fw):
+    """These tests are about fixed forms (moving back, flags, the review, a form's seed);
+    the adaptive tests are in tests/test_adaptive_app.py."""
+    return fixed_fw
+
+
 def _start(service: AssessmentService, scope=("competency", "4.1"), seed=3):
     service.identify("CB001", "Nguyễn Văn A", "Sở Nội vụ Hà Nội")
     return service.start("CB001", scope[0], scope[1], "vi", seed=seed)

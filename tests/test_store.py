@@ -66,8 +66,9 @@ def _edit_bank_file(path: Path, change) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_changed_item_gets_a_new_version_and_past_attempts_keep_theirs(
-    tmp_path: Path, db_path: Path, fw, clock
+    tmp_path: Path, db_path: Path, fixed_fw, clock
 ):
+    fw = fixed_fw
     bank = _bank_copy(tmp_path)
     db = connect(db_path)
     import_bank(db, [bank], imported_by="t", clock=clock)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dsat.domain.presentation import describe_key
 from dsat.tui.screens.identify import IdentifyScreen
 from dsat.tui.screens.modals import Confirm
@@ -20,6 +22,13 @@ from tests.tui_helpers import (
     settle,
     sign_in,
 )
+
+
+@pytest.fixture
+def fw(fixed_fw):
+    """These tests are about fixed forms (moving back, flags, the review, a form's seed);
+    the adaptive tests are in tests/test_adaptive_app.py."""
+    return fixed_fw
 
 
 async def test_a_whole_test_with_the_keyboard_then_rows_in_sqlite(db, fw, clock):

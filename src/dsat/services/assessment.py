@@ -87,6 +87,17 @@ class AttemptState:
     def adaptive(self) -> bool:
         return self.attempt.mode == "adaptive"
 
+    @property
+    def current(self) -> int:
+        """Adaptive: the one item that can be answered now (the first unanswered: the
+        self-ratings come first, then the chosen items one by one); fixed: where the
+        candidate last was."""
+        if self.adaptive:
+            for slot in self.slots:
+                if slot.saved_at is None:
+                    return slot.position
+        return min(self.attempt.position, len(self.slots) - 1)
+
 
 class AssessmentService:
     """The one place where a test is run; the TUI and CLI only call it."""
@@ -237,10 +248,10 @@ class AssessmentService:
             self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)
             if blueprint.mode == "adaptive":
                 pick = self._next(attempt)
-                if pick is None and not entries:
+                if pick is None:
                     raise ServiceError("error.no_items", scope=scope_id)
-                if pick is not None:
-                    self._append(attempt, len(entries), pick)
+                if not entries:  # otherwise chosen once the self-ratings are answered
+                    self._append(attempt, 0, pick)
         return self.state(attempt.id)
 
     def _snapshot(self, attempt: Attempt) -> adaptive.Snapshot:
@@ -329,8 +340,9 @@ class AssessmentService:
         ]
         finished = False
         if attempt.mode == "adaptive" and attempt.status == "in_progress":
-            last = responses[-1] if responses else None
-            finished = last is None or last.answered_at is not None
+            # after the last answer the next item is appended in the same write, so an
+            # attempt whose every item is answered has nothing more to show
+            finished = all(r.answered_at is not None for r in responses)
         return AttemptState(attempt, slots, self.remaining(attempt), finished)
 
     def _open(self, attempt_id: str) -> Attempt:
@@ -344,8 +356,9 @@ class AssessmentService:
     def answer(self, attempt_id: str, position: int, answer: Any) -> SavedAnswer:
         """Validate and store one answer in its own unit of work; returns what was saved.
 
-        In an adaptive test only the item on screen can be answered (the ones before are
-        final), and the next item is chosen in the same write.
+        In an adaptive test only the first unanswered item can be answered (the ones
+        before are final), and after the last one the next item is chosen in the same
+        write.
         """
         with self.store.unit_of_work():
             attempt = self._open(attempt_id)
@@ -353,10 +366,15 @@ class AssessmentService:
             if at is None:
                 raise ServiceError("error.position", position=position)
             finished = False
+            last = False
             if attempt.mode == "adaptive":
-                count = len(self.store.attempts.responses(attempt_id))
-                if position != count - 1:
+                responses = self.store.attempts.responses(attempt_id)
+                first_open = next(
+                    (r.position for r in responses if r.answered_at is None), None
+                )
+                if position != first_open:
                     raise ServiceError("error.adaptive_final")
+                last = position == responses[-1].position
             try:
                 value = check_answer(
                     self.item(at[0], at[1]), answer, len(self.fw.self_rating_scale)
@@ -366,13 +384,14 @@ class AssessmentService:
             saved_at = self.clock()
             self.store.attempts.save_answer(attempt_id, position, value, saved_at)
             self.store.attempts.set_position(attempt_id, position)
-            if attempt.mode == "adaptive":
+            if last:
                 pick = self._next(attempt)
                 if pick is None:
                     finished = True
                 else:
                     self._append(attempt, position + 1, pick)
-                    self.store.attempts.set_position(attempt_id, position + 1)
+            if attempt.mode == "adaptive" and not finished:
+                self.store.attempts.set_position(attempt_id, position + 1)
         return SavedAnswer(value, saved_at, finished)
 
     def flag(self, attempt_id: str, position: int, flagged: bool) -> None:

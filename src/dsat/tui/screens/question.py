@@ -69,7 +69,7 @@ class QuestionScreen(DsatScreen[None]):
     def __init__(self, service: AssessmentService, framework: Framework, state: AttemptState):
         super().__init__()
         self.service, self.fw, self.state = service, framework, state
-        self.index = min(state.attempt.position, len(state.slots) - 1)
+        self.index = state.current
         self.pending: dict[int, Any] = {}
         self.notice = ""
         self.closing = False
@@ -288,7 +288,7 @@ class QuestionScreen(DsatScreen[None]):
         except StoreError as exc:
             self._error(self.t("error.database", detail=str(exc)))
             return
-        await self._show(len(self.state.slots) - 1, keep=False)
+        await self._show(self.state.current, keep=False)
 
     async def _advance(self) -> None:
         """After a confirmation: the next item, or the review after the last one."""
