@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsat.banks.formats.model import ForeignQuestion, split_languages, to_plain
-from dsat.domain.text import strip_diacritics
 
 OPTION_IDS = "abcdefghi"
 UNSUPPORTED = {
@@ -66,6 +65,8 @@ class ConvertProblem(ValueError):
 
 
 def slug(text: str) -> str:
+    from dsat.domain.text import strip_diacritics
+
     return _SLUG.sub("-", strip_diacritics(text).lower()).strip("-")[:60]
 
 
@@ -273,6 +274,45 @@ def _ordering(q, item, meta, notes):  # type: ignore[no-untyped-def]
     if meta.get("scoring"):
         item["scoring"] = meta["scoring"]
     return None
+
+
+def item_meta(item: Any) -> dict[str, Any]:
+    """What a format cannot say of an item, for dsat's comment (`// dsat: {json}` in GIFT,
+    `<!-- dsat: {json} -->` in QTI); `to_item` reads it back."""
+    meta: dict[str, Any] = {
+        "id": item.id,
+        "competency": item.competency,
+        "level": item.level,
+    }
+    if item.weight != 1.0:
+        meta["weight"] = item.weight
+    if item.tags:
+        meta["tags"] = list(item.tags)
+    if item.enemies:
+        meta["enemies"] = list(item.enemies)
+    if item.basis:
+        meta["basis"] = [b.model_dump() for b in item.basis]
+    if item.reviewed is not None:
+        meta["reviewed"] = item.reviewed.isoformat()
+    options = getattr(item, "options", None)
+    if options and [o.id for o in options] != list(OPTION_IDS[: len(options)]):
+        meta["option_ids"] = [o.id for o in options]
+    if getattr(item, "shuffle", True) is False:
+        meta["shuffle"] = False
+    match = getattr(item, "match", None)
+    if match is not None and match != type(match)():
+        meta["match"] = match.model_dump()
+    if item.type == "short_answer" and "*" in [*item.answers, *(p.text for p in item.partial)]:
+        # GIFT reads a lone '*' as "any other answer": keep the accepted texts here
+        meta["answers"] = list(item.answers)
+        meta["partial"] = [p.model_dump() for p in item.partial]
+    if getattr(item, "unit", None) is not None:
+        meta["unit"] = item.unit.model_dump()
+    if item.type == "ordering":
+        meta["scoring"] = item.scoring
+    if item.type in ("self_rating", "true_false"):
+        meta["type"] = item.type
+    return meta
 
 
 _BUILDERS = {

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from dsat.banks.formats.convert import item_meta
 from dsat.banks.formats.model import (
+    Exported,
     ForeignAnswer,
     ForeignQuestion,
     ParseResult,
     Problem,
     SubQuestion,
+    join_languages,
 )
 
 # Escaped characters become private-use placeholders while the structure is read.
@@ -368,3 +371,71 @@ def write_question(
         body += f"\n    ####{general_feedback}"
     lines.append(f"::{escape(name)}::[plain]{stem}{{\n{body}\n}}")
     return "\n".join(lines)
+
+
+def _text(t: Any) -> str:
+    """A text (a LocalizedText or a str) as GIFT text: {mlang} parts when languages differ."""
+    return escape(t if isinstance(t, str) else join_languages({"vi": t.vi, "en": t.en}))
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.7f}".rstrip("0").rstrip(".")
+
+
+def _num(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def write(items: Sequence[Any]) -> Exported:
+    """Items as a GIFT file; types GIFT has no form for are left out (`Exported.skipped`)."""
+    out: list[str] = ["// dsat question bank (exported). Moodle GIFT format.", ""]
+    skipped = []
+    written = 0
+    for item in items:
+        lines = _answers_of(item)
+        if lines is None:
+            skipped.append(f"{item.type} items have no GIFT form: {item.id}")
+            continue
+        meta = item_meta(item)
+        if item.type == "self_rating":
+            if item.explanation is not None:  # a description has no place for feedback
+                meta["explanation"] = item.explanation.model_dump()
+            question = (
+                f"// dsat: {json.dumps(meta, ensure_ascii=False, separators=(',', ':'))}\n"
+                f"::{escape(item.id)}::[plain]{_text(item.stem)}"
+            )
+        else:
+            question = write_question(
+                item.id,
+                _text(item.stem),
+                "\n".join(f"    {ln}" for ln in lines),
+                general_feedback="[plain]" + _text(item.explanation),
+                meta=meta,
+                idnumber=item.id,
+                tags=(),
+            )
+        out += [question, ""]
+        written += 1
+    return Exported("\n".join(out).encode(), written, skipped)
+
+
+def _answers_of(item: Any) -> list[str] | None:
+    match item.type:
+        case "single":
+            return [("=" if o.id == item.key else "~") + _text(o.text) for o in item.options]
+        case "multiple":
+            fr = item.fractions()
+            return [f"~%{_pct(fr[o.id])}%{_text(o.text)}" for o in item.options]
+        case "true_false":
+            return ["TRUE" if item.key else "FALSE"]
+        case "short_answer":
+            full = [f"={escape(a)}" for a in item.answers]
+            return full + [f"=%{_pct(p.fraction)}%{escape(p.text)}" for p in item.partial]
+        case "numerical":
+            return [f"#{_num(item.answer)}:{_num(item.tolerance)}"]
+        case "matching":
+            pairs = [f"={_text(p.left)} -> {_text(p.right)}" for p in item.pairs]
+            return pairs + [f"= -> {_text(d)}" for d in item.distractors]
+        case "self_rating":
+            return []
+    return None

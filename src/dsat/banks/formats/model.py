@@ -1,4 +1,5 @@
-"""The format-neutral record every reader produces, in Moodle's terms."""
+"""The format-neutral records: what every reader produces (in Moodle's terms) and what
+every writer returns."""
 
 from __future__ import annotations
 
@@ -124,3 +125,20 @@ def join_languages(texts: dict[str, str]) -> str:
     if len(values) == 1:
         return values[0]
     return "".join(f"{{mlang {lang}}}{body}{{mlang}}" for lang, body in texts.items())
+
+
+@dataclass
+class Exported:
+    """A writer's output: the file's bytes, how many items it holds, which were left out."""
+
+    data: bytes
+    written: int
+    skipped: list[str] = field(default_factory=list)  # "why: id"
+
+    def skipped_summary(self) -> list[str]:
+        """One line per reason: 'why (n): id, id, ...'."""
+        groups: dict[str, list[str]] = {}
+        for s in self.skipped:
+            why, _, ident = s.rpartition(": ")
+            groups.setdefault(why, []).append(ident)
+        return [f"{why} ({len(ids)}): {', '.join(ids)}" for why, ids in groups.items()]

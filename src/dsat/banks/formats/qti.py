@@ -1,9 +1,10 @@
-"""IMS QTI 2.1 / 2.2 items and content packages (imsmanifest.xml in a zip).
+"""IMS QTI 2.1 / 2.2 items: reader and writer (packages: `qtipackage`).
 
 `read_item` gives the item in QTI's own terms (`QtiItem`), checked against the other
 projects' expectations; `to_foreign` maps it onto the common record. Interactions read:
 choice (single and multiple), order, match, associate, text entry, inline choice and gap
-match, scored by the standard `match_correct` or `map_response` templates.
+match, scored by the standard `match_correct` or `map_response` templates. `write_item`
+writes one item as a QTI 2.1 assessmentItem.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
+from dsat.banks.formats.convert import item_meta
 from dsat.banks.formats.model import (
     ForeignAnswer,
     ForeignQuestion,
@@ -459,3 +463,171 @@ def _scores(item: QtiItem) -> dict[str | None, float]:
         v = values.get(i, item.mapping.default)
         out[i] = max(-1.0, min(1.0, v / top))
     return out
+
+
+# ---------------------------------------------------------------- writer
+
+WRITTEN_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
+RP = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
+
+
+@dataclass(frozen=True)
+class _Both:
+    """A text in both languages, as the writer needs it (an item's LocalizedText or this)."""
+
+    vi: str
+    en: str
+
+
+_TRUE_FALSE = [("true", _Both("Đúng", "True")), ("false", _Both("Sai", "False"))]
+
+
+def _x(t: Any) -> str:
+    """Text as QTI XHTML: line breaks as <br/>, two languages as xml:lang spans."""
+
+    def lines(s: str) -> str:
+        return "<br/>".join(xml_escape(x) for x in s.split("\n"))
+
+    if isinstance(t, str) or t.vi == t.en:
+        return lines(t if isinstance(t, str) else t.vi)
+    return f'<span xml:lang="vi">{lines(t.vi)}</span><span xml:lang="en">{lines(t.en)}</span>'
+
+
+def _comment(meta: dict[str, Any]) -> str:
+    body = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).replace("--", "-\\u002d")
+    return f"<!-- dsat: {body} -->"
+
+
+def _decl(cardinality: str, base: str, correct: list[str], mapping: str = "") -> str:
+    values = "".join(f"<value>{xml_escape(v)}</value>" for v in correct)
+    return (
+        f'<responseDeclaration identifier="RESPONSE" cardinality="{cardinality}" '
+        f'baseType="{base}"><correctResponse>{values}</correctResponse>{mapping}'
+        "</responseDeclaration>"
+    )
+
+
+def write_item(item: Any) -> str | None:
+    """One item as a QTI 2.1 assessmentItem document, or None when QTI has no form for it."""
+    meta = item_meta(item)
+    shuffle = "true" if getattr(item, "shuffle", True) else "false"
+    rp = f'<responseProcessing template="{RP}match_correct"/>'
+    prompt = f"<prompt>{_x(item.stem)}</prompt>"
+    body_before = ""
+    match item.type:
+        case "single" | "true_false":
+            if item.type == "single":
+                choices = [(o.id, o.text) for o in item.options]
+                correct = [item.key]
+            else:
+                choices = _TRUE_FALSE
+                correct = ["true" if item.key else "false"]
+            decl = _decl("single", "identifier", correct)
+            inner = "".join(
+                f"<simpleChoice identifier={quoteattr(i)}>{_x(t)}</simpleChoice>"
+                for i, t in choices
+            )
+            interaction = (
+                f'<choiceInteraction responseIdentifier="RESPONSE" shuffle="{shuffle}" '
+                f'maxChoices="1">{prompt}{inner}</choiceInteraction>'
+            )
+        case "multiple":
+            fr = item.fractions()
+            entries = "".join(
+                f'<mapEntry mapKey={quoteattr(o.id)} mappedValue="{fr[o.id]!r}"/>'
+                for o in item.options
+            )
+            mapping = f'<mapping defaultValue="0" lowerBound="0" upperBound="1">{entries}</mapping>'
+            decl = _decl("multiple", "identifier", list(item.key), mapping)
+            inner = "".join(
+                f"<simpleChoice identifier={quoteattr(o.id)}>{_x(o.text)}</simpleChoice>"
+                for o in item.options
+            )
+            interaction = (
+                f'<choiceInteraction responseIdentifier="RESPONSE" shuffle="{shuffle}" '
+                f'maxChoices="0">{prompt}{inner}</choiceInteraction>'
+            )
+            rp = f'<responseProcessing template="{RP}map_response"/>'
+        case "short_answer":
+            case_attr = "true" if item.match.case_sensitive else "false"
+            entries = "".join(
+                f'<mapEntry mapKey={quoteattr(a)} mappedValue="1" caseSensitive="{case_attr}"/>'
+                for a in item.answers
+            ) + "".join(
+                f'<mapEntry mapKey={quoteattr(p.text)} mappedValue="{p.fraction!r}" '
+                f'caseSensitive="{case_attr}"/>'
+                for p in item.partial
+            )
+            decl = _decl(
+                "single",
+                "string",
+                [item.answers[0]],
+                f'<mapping defaultValue="0">{entries}</mapping>',
+            )
+            body_before = f"<p>{_x(item.stem)}</p>"
+            interaction = '<p><textEntryInteraction responseIdentifier="RESPONSE"/></p>'
+            prompt = ""
+            rp = f'<responseProcessing template="{RP}map_response"/>'
+        case "numerical":
+            decl = _decl("single", "float", [_num(item.answer)])
+            body_before = f"<p>{_x(item.stem)}</p>"
+            interaction = '<p><textEntryInteraction responseIdentifier="RESPONSE"/></p>'
+            tol = _num(item.tolerance)
+            rp = (
+                "<responseProcessing><responseCondition><responseIf>"
+                f'<equal toleranceMode="absolute" tolerance="{tol} {tol}">'
+                '<variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></equal>'
+                '<setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue>'
+                "</setOutcomeValue></responseIf></responseCondition></responseProcessing>"
+            )
+        case "matching":
+            rights = item.rights()
+            lefts = "".join(
+                f'<simpleAssociableChoice identifier="L{i + 1}" matchMax="1">{_x(p.left)}'
+                "</simpleAssociableChoice>"
+                for i, p in enumerate(item.pairs)
+            )
+            uses = [sum(1 for p in item.pairs if p.right == r) for r in rights]
+            rset = "".join(
+                f'<simpleAssociableChoice identifier="R{j + 1}" matchMax="{max(1, n)}">{_x(r)}'
+                "</simpleAssociableChoice>"
+                for j, (r, n) in enumerate(zip(rights, uses, strict=True))
+            )
+            correct = [f"L{i + 1} R{item.right_index(i) + 1}" for i in range(len(item.pairs))]
+            decl = _decl("multiple", "directedPair", correct)
+            interaction = (
+                f'<matchInteraction responseIdentifier="RESPONSE" shuffle="true" '
+                f'maxAssociations="{len(item.pairs)}">{prompt}<simpleMatchSet>{lefts}'
+                f"</simpleMatchSet><simpleMatchSet>{rset}</simpleMatchSet></matchInteraction>"
+            )
+        case "ordering":
+            ids = [f"S{i + 1}" for i in range(len(item.steps))]
+            decl = _decl("ordered", "identifier", ids)
+            inner = "".join(
+                f'<simpleChoice identifier="{i}">{_x(s)}</simpleChoice>'
+                for i, s in zip(ids, item.steps, strict=True)
+            )
+            interaction = (
+                f'<orderInteraction responseIdentifier="RESPONSE" shuffle="true">{prompt}{inner}'
+                "</orderInteraction>"
+            )
+        case _:
+            return None
+    feedback = (
+        '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="EXPLANATION" showHide="show">'
+        f"<p>{_x(item.explanation)}</p></modalFeedback>"
+    )
+    title = item.stem.vi.split("\n")[0][:80]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<assessmentItem xmlns="{WRITTEN_NS}" identifier={quoteattr(item.id)} '
+        f'title={quoteattr(title)} adaptive="false" timeDependent="false">\n'
+        f"{_comment(meta)}\n{decl}\n"
+        '<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>\n'
+        '<outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>\n'
+        f"<itemBody>{body_before}{interaction}</itemBody>\n{rp}\n{feedback}\n</assessmentItem>\n"
+    )
+
+
+def _num(value: float) -> str:
+    return f"{value:.15g}"

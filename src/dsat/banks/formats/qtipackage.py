@@ -1,14 +1,17 @@
 """IMS QTI files as trainers have them: one item's XML, or a content package (a zip whose
-imsmanifest.xml lists the item files; the folder of an item file is its category)."""
+imsmanifest.xml lists the item files; the folder of an item file is its category). Reader,
+and the writer of QTI 2.1 packages."""
 
 from __future__ import annotations
 
 import io
 import posixpath
 import zipfile
+from collections.abc import Sequence
+from typing import Any
 
-from dsat.banks.formats.model import ParseResult, Problem
-from dsat.banks.formats.qti import read_item, to_foreign
+from dsat.banks.formats.model import Exported, ParseResult, Problem
+from dsat.banks.formats.qti import read_item, to_foreign, write_item
 from dsat.banks.formats.xmlsource import XmlProblem, local, parse
 
 
@@ -74,3 +77,32 @@ def _read_package(data: bytes, name: str) -> ParseResult:
                 continue
             _read_one(zf.read(path), path, result, posixpath.dirname(path))
     return result
+
+
+def write(items: Sequence[Any]) -> Exported:
+    """Items as a QTI 2.1 content package: one item file per item, in competency folders."""
+    buf = io.BytesIO()
+    resources = []
+    skipped = []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, item in enumerate(items, 1):
+            xml = write_item(item)
+            if xml is None:
+                skipped.append(f"{item.type} items have no QTI form: {item.id}")
+                continue
+            href = f"items/{item.competency}/item{n:05d}.xml"
+            zf.writestr(href, xml)
+            resources.append(
+                f'<resource identifier="R{n}" type="imsqti_item_xmlv2p1" href="{href}">'
+                f'<file href="{href}"/></resource>'
+            )
+        manifest = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="dsat-export">'
+            "<metadata><schema>QTIv2.1 Package</schema><schemaversion>1.0.0</schemaversion>"
+            "</metadata><organizations/><resources>"
+            + "".join(resources)
+            + "</resources></manifest>\n"
+        )
+        zf.writestr("imsmanifest.xml", manifest)
+    return Exported(buf.getvalue(), len(resources), skipped)
