@@ -13,63 +13,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dsat.banks.formats import dsatyaml, registry
 from dsat.banks.formats.model import Exported
 
 __all__ = ["EXPORT_FORMATS", "SUFFIX", "Exported", "export", "item_dict", "to_yaml"]
 
-EXPORT_FORMATS = ("yaml", "gift", "qti", "xlsx", "csv")
-SUFFIX = {"yaml": ".yaml", "gift": ".gift", "qti": ".zip", "xlsx": ".xlsx", "csv": ".csv"}
+EXPORT_FORMATS = tuple(registry.names(writable=True))
+SUFFIX = {name: registry.get(name).suffixes[0] for name in EXPORT_FORMATS}
 
 
 def export(items: Sequence[Any], fmt: str) -> Exported:
-    if fmt == "yaml":
-        return Exported(to_yaml(items).encode(), len(items))
-    if fmt == "gift":
-        from dsat.banks.formats import gift
-
-        return gift.write(items)
-    if fmt == "qti":
-        from dsat.banks.formats import qtipackage
-
-        return qtipackage.write(items)
-    from dsat.banks.formats import sheet
-
-    if fmt == "xlsx":
-        return Exported(sheet.write_xlsx(items), len(items))
-    if fmt == "csv":
-        return Exported(sheet.write_csv(items).encode("utf-8-sig"), len(items))
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-# ---------------------------------------------------------------- YAML
-
-_FIRST = ("id", "type", "competency", "level")
-
-
-def item_dict(item: Any) -> dict[str, Any]:
-    data = item.model_dump(mode="json", exclude_defaults=True)
-    data["type"] = item.type
-    return {k: data[k] for k in _FIRST if k in data} | {
-        k: v for k, v in data.items() if k not in _FIRST
-    }
+    """Items in format `fmt`; those of a type it cannot hold are named in `skipped`."""
+    return registry.export(items, fmt)
 
 
 def to_yaml(items: Sequence[Any]) -> str:
-    import yaml
+    return dsatyaml.to_yaml(items)
 
-    class _Dumper(yaml.SafeDumper):
-        pass
 
-    def text(dumper: yaml.SafeDumper, value: str) -> Any:
-        style = "|" if "\n" in value else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    _Dumper.add_representer(str, text)
-    body = yaml.dump(
-        {"items": [item_dict(i) for i in items]},
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-    )
-    return "# dsat question bank (exported)\n" + body
+def item_dict(item: Any) -> dict[str, Any]:
+    return dsatyaml.item_dict(item)

@@ -21,10 +21,6 @@ from dsat.domain.framework import Framework
 from dsat.domain.items import ITEM_ADAPTER
 from dsat.domain.text import LocalizedText
 
-YAML_SUFFIXES = (".yaml", ".yml")
-# what a folder is searched for (.txt is too common to be taken for GIFT or Aiken unasked)
-BANK_SUFFIXES = (*YAML_SUFFIXES, ".gift", ".aiken", ".xml", ".zip", ".csv", ".xlsx")
-
 
 class BankHeader(BaseModel):
     """The top level of an item file."""
@@ -55,13 +51,15 @@ class LoadedBank:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders searched recursively, in a stable order, each once."""
+    """Files as given, folders searched recursively (for the suffixes of the formats in
+    `dsat.banks.formats.registry`), in a stable order, each once."""
+    from dsat.banks.formats.registry import searched_suffixes
+
+    searched = searched_suffixes()
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                q for q in p.rglob("*") if q.suffix.lower() in BANK_SUFFIXES and q.is_file()
-            )
+            out += sorted(q for q in p.rglob("*") if q.suffix.lower() in searched and q.is_file())
         else:
             out.append(p)
     seen: set[Path] = set()

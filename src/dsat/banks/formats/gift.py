@@ -23,8 +23,10 @@ from dsat.banks.formats.model import (
     ParseResult,
     Problem,
     SubQuestion,
+    decode_text,
     join_languages,
 )
+from dsat.banks.formats.spec import Spec
 
 # Escaped characters become private-use placeholders while the structure is read.
 _ESCAPES = {
@@ -439,3 +441,31 @@ def _answers_of(item: Any) -> list[str] | None:
         case "self_rating":
             return []
     return None
+
+
+# ---------------------------------------------------------------- the registry's entry
+
+
+def _read_file(data: bytes) -> ParseResult:
+    text, problem = decode_text(data, "GIFT files must be saved as UTF-8")
+    return ParseResult(problems=[problem]) if problem else read(text)
+
+
+FORMAT = Spec(
+    name="gift",
+    label="Moodle GIFT",
+    suffixes=(".gift",),
+    searched=(".gift",),
+    detected="`.gift`; `.txt` unless it is Aiken",
+    reads="multiple choice (single and multiple answers, `%n%` weights), true/false with "
+    "feedback, short answer (with part marks), numerical (`n:tolerance`, `min..max`), "
+    "matching, missing word; `$CATEGORY:`, `::titles::`, `[html]/[moodle]/[plain]/[markdown]`, "
+    "`#` and `####` feedback, escapes `\\\\ \\: \\# \\= \\{ \\} \\~ \\n`, "
+    "`[tag:…]`/`[id:…]` in comments",
+    read=_read_file,
+    write=write,
+    writes="a GIFT file",
+    cannot_hold={"ordering": "ordering items have no GIFT form"},
+    sniff=lambda path, data: path.suffix.lower() == ".txt",  # after Aiken's
+    estimate=lambda data: data.replace(b"\r\n", b"\n").count(b"\n\n") + 1,
+)

@@ -3,7 +3,6 @@ every writer returns."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,17 +62,49 @@ class ForeignQuestion:
 
 @dataclass
 class Problem:
-    """A problem in a source file; `where` is a line number or a sheet!row reference."""
+    """A problem in a source file; `where` is a line number or a sheet!row reference, `inner`
+    the file inside a package (shown as PKG.zip:INNER:LINE)."""
 
     where: int | str
     message: str
     field: str = ""
+    inner: str = ""
 
 
 @dataclass
 class ParseResult:
+    """What a question format's reader gives: questions in Moodle's terms, and problems."""
+
     questions: list[ForeignQuestion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SheetRows:
+    """What a spreadsheet reader gives: each row's cells by column, where it is, problems."""
+
+    rows: list[tuple[int | str, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Native:
+    """dsat's own bank files: read together with the framework by `dsat.banks.native`."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode_text(data: bytes, advice: str, *, newlines: bool = True) -> tuple[str, Problem | None]:
+    """UTF-8 text (a BOM dropped; line ends made \\n unless `newlines` is false), or a
+    problem at the line of the first byte that is not UTF-8 (`advice` says what to do)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", Problem(line, f"not UTF-8 text: {advice}" if advice else "not UTF-8 text")
+    if newlines:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, None
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -86,6 +117,8 @@ _LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&[#\w]+;")
 
 def to_plain(text: str, fmt: str) -> str:
     """Text as dsat shows it: literal characters, markup turned into line breaks."""
+    import html
+
     if fmt in ("html", "moodle") and _LOOKS_HTML.search(text):
         text = _ITEM.sub("\n• ", text)
         text = _BREAK.sub("\n", text.replace("\n", " ") if fmt == "html" else text)

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.convert import item_meta
 from dsat.banks.formats.model import (
@@ -25,6 +22,9 @@ from dsat.banks.formats.model import (
     SubQuestion,
 )
 from dsat.banks.formats.xmlsource import XmlDoc, local
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 NS = {
     "2.1": "http://www.imsglobal.org/xsd/imsqti_v2p1",
@@ -240,8 +240,10 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
             Problem(doc.line(root), f"{name}: namespace {ns or '(none)'} is not QTI 2.1 or 2.2")
         )
         return item
+    from xml.etree.ElementTree import Comment
+
     for c in root.iter():
-        if c.tag is ET.Comment and (c.text or "").strip().startswith("dsat:"):
+        if c.tag is Comment and (c.text or "").strip().startswith("dsat:"):
             try:
                 meta = json.loads((c.text or "").strip()[5:])
                 item.meta = meta if isinstance(meta, dict) else {}
@@ -469,6 +471,18 @@ def _scores(item: QtiItem) -> dict[str | None, float]:
 
 WRITTEN_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 RP = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
+
+
+def xml_escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(text)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import posixpath
-import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from dsat.banks.formats.model import Exported, ParseResult, Problem
 from dsat.banks.formats.qti import read_item, to_foreign, write_item
+from dsat.banks.formats.safezip import is_zip, member_names
+from dsat.banks.formats.spec import Spec
 from dsat.banks.formats.xmlsource import XmlProblem, local, parse
 
 
@@ -45,6 +47,8 @@ def _read_one(data: bytes, name: str, result: ParseResult, category: str) -> Non
 
 
 def _read_package(data: bytes, name: str) -> ParseResult:
+    import zipfile
+
     result = ParseResult()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -81,6 +85,8 @@ def _read_package(data: bytes, name: str) -> ParseResult:
 
 def write(items: Sequence[Any]) -> Exported:
     """Items as a QTI 2.1 content package: one item file per item, in competency folders."""
+    import zipfile
+
     buf = io.BytesIO()
     resources = []
     skipped = []
@@ -106,3 +112,28 @@ def write(items: Sequence[Any]) -> Exported:
         )
         zf.writestr("imsmanifest.xml", manifest)
     return Exported(buf.getvalue(), len(resources), skipped)
+
+
+def _sniff(path: Path, data: bytes) -> bool:
+    """A zip holding imsmanifest.xml whatever its name, or an .xml assessmentItem."""
+    if is_zip(data):
+        return "imsmanifest.xml" in member_names(data)
+    head = data[:4096].decode("utf-8", "replace")
+    return path.suffix.lower() == ".xml" and "assessmentItem" in head and "<quiz" not in head
+
+
+FORMAT = Spec(
+    name="qti",
+    label="IMS QTI 2.1 / 2.2",
+    suffixes=(".zip",),
+    searched=(".xml", ".zip"),
+    detected="a zip holding `imsmanifest.xml` (a content package), whatever its name; "
+    "`.zip`; `.xml` holding an `assessmentItem`",
+    reads="choice (single, multiple), order, match, associate, text entry (text or number), "
+    "inline choice, gap match; `match_correct` and `map_response`",
+    read=lambda data: read_file(data, ""),
+    write=write,
+    writes="a QTI 2.1 package",
+    cannot_hold={"self_rating": "self_rating items have no QTI form"},
+    sniff=_sniff,
+)

@@ -7,14 +7,15 @@ FILE:SHEET!ROW (XLSX).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsat.banks.formats.convert import OPTION_IDS, ConvertProblem
-from dsat.banks.formats.csvtable import csv_table
+from dsat.banks.formats.model import Exported, Problem, SheetRows, decode_text
+from dsat.banks.formats.safezip import is_zip, member_names
+from dsat.banks.formats.spec import Spec
 
 LETTERS = OPTION_IDS
 BASE = [
@@ -337,25 +338,27 @@ def check_header(header: list[str]) -> str | None:
     return None
 
 
-def read_csv(text: str) -> Iterator[tuple[int, dict[str, str] | str]]:
-    """(line, row) per data row; a str instead of a row is a problem with the header."""
+def read_csv(text: str) -> SheetRows:
+    """Each data row with its line; a problem with the header instead of rows."""
+    from dsat.banks.formats.csvtable import csv_table
+
     header, rows = csv_table(text)
     if not header:
-        yield 1, "the file is empty"
-        return
+        return SheetRows(problems=[Problem(1, "the file is empty")])
     problem = check_header(header)
     if problem:
-        yield 1, problem
-        return
-    for line, cells in rows:
-        yield line, {h: c for h, c in zip(header, cells, strict=False) if h}
+        return SheetRows(problems=[Problem(1, problem)])
+    return SheetRows(
+        [(line, {h: c for h, c in zip(header, cells, strict=False) if h}) for line, cells in rows]
+    )
 
 
-def read_xlsx(data: bytes) -> Iterator[tuple[str, dict[str, str] | str]]:
-    """(SHEET!ROW, row) per data row of the items sheet (the first sheet when none is named
-    Items)."""
+def read_xlsx(data: bytes) -> SheetRows:
+    """Each data row of the items sheet (the first sheet when none is named Items) with its
+    place, SHEET!ROW; a problem with the header instead of rows."""
     from openpyxl import load_workbook
 
+    out = SheetRows()
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
@@ -363,21 +366,26 @@ def read_xlsx(data: bytes) -> Iterator[tuple[str, dict[str, str] | str]]:
         try:
             header = _header(list(next(rows)))
         except StopIteration:
-            yield f"{ws.title}!1", "the sheet is empty"
-            return
+            out.problems.append(Problem(f"{ws.title}!1", "the sheet is empty"))
+            return out
         problem = check_header(header)
         if problem:
-            yield f"{ws.title}!1", problem
-            return
+            out.problems.append(Problem(f"{ws.title}!1", problem))
+            return out
         for n, cells in enumerate(rows, 2):
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
-            yield f"{ws.title}!{n}", {h: _cell(c) for h, c in zip(header, cells, strict=False) if h}
+            out.rows.append(
+                (f"{ws.title}!{n}", {h: _cell(c) for h, c in zip(header, cells, strict=False) if h})
+            )
     finally:
         wb.close()
+    return out
 
 
 def write_csv(items: Iterable[Any]) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -433,3 +441,60 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the registry's entries
+
+
+def _read_csv_file(data: bytes) -> SheetRows:
+    text, problem = decode_text(data, "save the CSV as 'CSV UTF-8'", newlines=False)
+    return SheetRows(problems=[problem]) if problem else read_csv(text)
+
+
+def _read_xlsx_file(data: bytes) -> SheetRows:
+    if not is_zip(data):
+        return SheetRows(problems=[Problem("1", "not an XLSX workbook")])
+    try:
+        return read_xlsx(data)
+    except Exception as exc:  # a damaged workbook: openpyxl raises many kinds
+        if isinstance(exc, KeyboardInterrupt | MemoryError):
+            raise
+        return SheetRows(
+            problems=[Problem("1", f"cannot read the workbook: {type(exc).__name__}: {exc}")]
+        )
+
+
+def _write_csv(items: Sequence[Any]) -> Exported:
+    return Exported(write_csv(items).encode("utf-8-sig"), len(items))
+
+
+def _write_xlsx(items: Sequence[Any]) -> Exported:
+    return Exported(write_xlsx(items), len(items))
+
+
+CSV = Spec(
+    name="csv",
+    label="spreadsheet, CSV",
+    suffixes=(".csv",),
+    searched=(".csv",),
+    detected="`.csv` (UTF-8; comma, semicolon or tab)",
+    reads="every type (the columns of `bank template`)",
+    read=_read_csv_file,
+    write=_write_csv,
+    writes="a UTF-8 CSV file",
+    estimate=lambda data: max(0, data.count(b"\n") - 1),
+    template=True,
+)
+XLSX = Spec(
+    name="xlsx",
+    label="spreadsheet, XLSX",
+    suffixes=(".xlsx",),
+    searched=(".xlsx",),
+    detected="a zip holding `xl/workbook.xml`, whatever its name; `.xlsx`",
+    reads="every type (the columns of `bank template`)",
+    read=_read_xlsx_file,
+    write=_write_xlsx,
+    writes="a workbook with a Guide sheet",
+    sniff=lambda path, data: is_zip(data) and "xl/workbook.xml" in member_names(data),
+    template=True,
+)

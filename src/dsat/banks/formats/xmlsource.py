@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-import xml.parsers.expat as pyexpat
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 
@@ -27,6 +29,9 @@ class XmlDoc:
 
 def parse(data: bytes) -> XmlDoc:
     """Parse XML bytes; raise XmlProblem with the line of the first error."""
+    import xml.etree.ElementTree as ET
+    import xml.parsers.expat as pyexpat
+
     m = _ENTITY_DECL.search(data)
     if m:
         line = data[: m.start()].count(b"\n") + 1
