@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dsat.banks.errors import BankError, BankIssue, display_path
-from dsat.banks.formats import registry
+from dsat.banks.formats import guard, registry
 from dsat.banks.formats.convert import CategoryMap, ConvertOptions, ConvertProblem, Target, to_item
 from dsat.banks.formats.model import ParseResult, SheetRows
 from dsat.banks.native import BankFile, LoadedBank, expand, load_bank
@@ -66,7 +66,7 @@ def detect(path: Path, data: bytes, forced: str | None) -> str | None:
     if forced:
         return forced
     fmt = registry.detect(path, data)
-    return fmt.name if fmt else None
+    return None if fmt is None or isinstance(fmt, str) else fmt.name
 
 
 def source_sha(data: bytes, kind: str, options: ImportOptions) -> str:
@@ -82,6 +82,9 @@ def read_category_map(path: Path) -> CategoryMap:
 
     shown = display_path(path)
     try:
+        too_large = guard.size_problem(path.stat().st_size)
+        if too_large:
+            raise BankError([BankIssue(shown, too_large.where, "", too_large.message)])
         data = yamlsource.load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise BankError([BankIssue(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
@@ -172,6 +175,13 @@ class _FileLoad:
                 )
             else:
                 self.first_seen[ident] = here
+        bad_text = guard.forbidden_in(raw)
+        if bad_text:  # text from outside is literal: refused here, at the question's place
+            for path, message in bad_text:
+                self.issue(
+                    where, f"{label}: {message}" if label else message, guard.dotted(path), inner
+                )
+            return
         missing_explanation = not raw.get("explanation") and raw.get("type") != "self_rating"
         if missing_explanation:
             raw = raw | {"explanation": {"vi": "-", "en": "-"}}
@@ -301,6 +311,10 @@ def load_any(
             yaml_paths.append(path)  # read with the framework by banks.native
             continue
         try:
+            too_large = guard.size_problem(path.stat().st_size)
+            if too_large:
+                issues.append(BankIssue(shown, too_large.where, "", too_large.message))
+                continue
             data = path.read_bytes()
         except FileNotFoundError:
             issues.append(BankIssue(shown, 0, "", "no such file"))
@@ -308,6 +322,11 @@ def load_any(
         except OSError as exc:
             issues.append(BankIssue(shown, 0, "", f"cannot read: {exc.strerror}"))
             continue
+        if options.format is None:
+            found = registry.detect(path, data)
+            if isinstance(found, str):  # recognised and not read: say what it is
+                issues.append(BankIssue(shown, 1, "", found))
+                continue
         kind = detect(path, data, options.format)
         if kind is None:
             issues.append(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dsat.banks import yamlsource
 from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.banks.formats import guard
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
 from dsat.domain.items import ITEM_ADAPTER
@@ -86,21 +87,23 @@ class _FileIssues:
         ]
 
 
-def _read(path: Path) -> tuple[str | None, str | None, BankIssue | None]:
-    """(text, sha256, issue) for one file."""
+def _read(path: Path) -> tuple[str | None, str | None, list[BankIssue]]:
+    """(text, sha256, issues) for one file: no text when it is too large, not UTF-8 or
+    holds control characters."""
     name = display_path(path)
     try:
+        too_large = guard.size_problem(path.stat().st_size)
+        if too_large:
+            return None, None, [BankIssue(name, too_large.where, "", too_large.message)]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, None, BankIssue(name, 0, "", "no such file")
+        return None, None, [BankIssue(name, 0, "", "no such file")]
     except OSError as exc:
-        return None, None, BankIssue(name, 0, "", f"cannot read: {exc.strerror}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, None, BankIssue(name, line, "", "not UTF-8 text")
-    return text, hashlib.sha256(raw).hexdigest(), None
+        return None, None, [BankIssue(name, 0, "", f"cannot read: {exc.strerror}")]
+    text, problems = guard.decode_text(raw, newlines=False)
+    if problems:
+        return None, None, [BankIssue(name, p.where, p.field, p.message) for p in problems]
+    return text, hashlib.sha256(raw).hexdigest(), []
 
 
 def _parse(path: Path, text: str) -> tuple[Any, BankIssue | None]:
@@ -112,9 +115,9 @@ def _parse(path: Path, text: str) -> tuple[Any, BankIssue | None]:
 
 def read_framework(path: Path) -> tuple[Framework, str]:
     """Read and validate a framework file on its own."""
-    text, sha, issue = _read(path)
-    if issue:
-        raise BankError([issue])
+    text, sha, read_issues = _read(path)
+    if read_issues:
+        raise BankError(read_issues)
     data, issue = _parse(path, text)
     if issue:
         raise BankError([issue])
@@ -128,6 +131,11 @@ def _validate_framework(path: Path, text: str, data: Any) -> Framework:
         raise BankError(
             [BankIssue(display_path(path), 1, "framework", "required field is missing")]
         )
+    bad_text = guard.forbidden_in(data["framework"])
+    if bad_text:
+        for path, message in bad_text:
+            issues.add(("framework", *path), message, guard.dotted(("framework", *path)))
+        raise BankError(issues.resolve())
     try:
         return Framework.model_validate(data["framework"])
     except ValidationError as exc:
@@ -147,9 +155,11 @@ def load_bank(paths: Sequence[Path], framework: Framework | None = None) -> Load
             [BankIssue(", ".join(map(str, paths)) or ".", 0, "", "no YAML files found")]
         )
     for path in files:
-        text, sha, issue = _read(path)
-        if issue is None:
-            data, issue = _parse(path, text)
+        text, sha, read_issues = _read(path)
+        if read_issues:
+            issues += read_issues
+            continue
+        data, issue = _parse(path, text)
         if issue:
             issues.append(issue)
             continue
@@ -218,6 +228,11 @@ def _validate_items(
                 )
             else:
                 first_seen[ident] = f"{shown_path} items[{i}]"
+        bad_text = guard.forbidden_in(raw)
+        if bad_text:  # e.g. "\e" in a quoted string: located at the field that holds it
+            for path, message in bad_text:
+                collector.add(("items", i, *path), message, f"{label}.{guard.dotted(path)}")
+            continue
         try:
             items.append(ITEM_ADAPTER.validate_python(raw))
         except ValidationError as exc:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dsat.banks.formats.guard import decode_text
 from dsat.banks.formats.model import (
     ForeignAnswer,
     ForeignQuestion,
     ParseResult,
     Problem,
-    decode_text,
 )
 from dsat.banks.formats.spec import Spec
 
@@ -101,8 +101,8 @@ def write_question(stem: str, options: list[str], key_index: int) -> str:
 
 
 def _read_file(data: bytes) -> ParseResult:
-    text, problem = decode_text(data, "Aiken files must be saved as UTF-8")
-    return ParseResult(problems=[problem]) if problem else read(text)
+    text, problems = decode_text(data, "Aiken files must be saved as UTF-8")
+    return ParseResult(problems=problems) if problems else read(text)
 
 
 def _sniff(path: Path, data: bytes) -> bool:

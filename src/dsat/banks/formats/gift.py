@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsat.banks.formats.convert import item_meta
+from dsat.banks.formats.guard import decode_text
 from dsat.banks.formats.model import (
     Exported,
     ForeignAnswer,
@@ -23,7 +24,6 @@ from dsat.banks.formats.model import (
     ParseResult,
     Problem,
     SubQuestion,
-    decode_text,
     join_languages,
 )
 from dsat.banks.formats.spec import Spec
@@ -447,8 +447,8 @@ def _answers_of(item: Any) -> list[str] | None:
 
 
 def _read_file(data: bytes) -> ParseResult:
-    text, problem = decode_text(data, "GIFT files must be saved as UTF-8")
-    return ParseResult(problems=[problem]) if problem else read(text)
+    text, problems = decode_text(data, "GIFT files must be saved as UTF-8")
+    return ParseResult(problems=problems) if problems else read(text)
 
 
 FORMAT = Spec(

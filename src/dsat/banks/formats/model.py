@@ -94,25 +94,24 @@ class Native:
     problems: list[Problem] = field(default_factory=list)
 
 
-def decode_text(data: bytes, advice: str, *, newlines: bool = True) -> tuple[str, Problem | None]:
-    """UTF-8 text (a BOM dropped; line ends made \\n unless `newlines` is false), or a
-    problem at the line of the first byte that is not UTF-8 (`advice` says what to do)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return "", Problem(line, f"not UTF-8 text: {advice}" if advice else "not UTF-8 text")
-    if newlines:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, None
-
-
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 _ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
 _MANY_LINES = re.compile(r"\n\s*\n\s*\n+")
 _LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&[#\w]+;")
+
+
+_CHAR_REF = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
+
+
+def _control_ref(m: re.Match[str]) -> str:
+    """A character reference to a control character as the character itself, which the
+    item checks then refuse by name (html.unescape would drop it without a word)."""
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    if (code < 0x20 and code not in (0x09, 0x0A)) or code == 0x7F:
+        return chr(code)
+    return m.group()
 
 
 def to_plain(text: str, fmt: str) -> str:
@@ -122,7 +121,8 @@ def to_plain(text: str, fmt: str) -> str:
     if fmt in ("html", "moodle") and _LOOKS_HTML.search(text):
         text = _ITEM.sub("\n• ", text)
         text = _BREAK.sub("\n", text.replace("\n", " ") if fmt == "html" else text)
-        text = html.unescape(_TAG.sub("", text)).replace("\u00a0", " ")
+        text = _CHAR_REF.sub(_control_ref, _TAG.sub("", text))
+        text = html.unescape(text).replace("\u00a0", " ")
         lines = [_BLANKS.sub(" ", ln).strip() for ln in text.split("\n")]
         text = _MANY_LINES.sub("\n\n", "\n".join(lines))
     return text.strip()

@@ -75,7 +75,7 @@ def read(data: bytes) -> ParseResult:
     try:
         doc = parse(data)
     except XmlProblem as exc:
-        result.problems.append(Problem(exc.line, str(exc)))
+        result.problems.append(Problem(exc.line, str(exc), exc.field))
         return result
     if local(doc.root.tag) != "quiz":
         result.problems.append(Problem(doc.line(doc.root), "the root element must be <quiz>"))

@@ -123,6 +123,7 @@ class QtiItem:
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+QTI12 = "IMS QTI 1.2 (e.g. Canvas): not supported, export QTI 2.1"
 
 
 _BR = "\ue000"  # a structural line break, unlike newlines in the XML source
@@ -232,14 +233,17 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
         version=version,
         line=doc.line(root),
     )
+
+    def problem(el: ET.Element | None, message: str, field: str) -> QtiItem:
+        item.problems.append(Problem(doc.line(el) or item.line, message, field, name))
+        return item
+
+    if local(root.tag) == "questestinterop":
+        return problem(root, QTI12, "questestinterop")
     if local(root.tag) != "assessmentItem":
-        item.problems.append(Problem(doc.line(root), f"{name}: not a QTI assessmentItem"))
-        return item
+        return problem(root, f"not a QTI assessmentItem (the root is <{local(root.tag)}>)", "xml")
     if not version:
-        item.problems.append(
-            Problem(doc.line(root), f"{name}: namespace {ns or '(none)'} is not QTI 2.1 or 2.2")
-        )
-        return item
+        return problem(root, f"namespace {ns or '(none)'} is not QTI 2.1 or 2.2", "xmlns")
     from xml.etree.ElementTree import Comment
 
     for c in root.iter():
@@ -248,38 +252,26 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
                 meta = json.loads((c.text or "").strip()[5:])
                 item.meta = meta if isinstance(meta, dict) else {}
             except json.JSONDecodeError as exc:
-                item.problems.append(
-                    Problem(doc.line(root), f"dsat comment is not JSON: {exc.msg}")
-                )
+                problem(root, f"dsat comment is not JSON: {exc.msg}", "dsat")
     q = f"{{{ns}}}"
     body = root.find(f"{q}itemBody")
     if body is None:
-        item.problems.append(Problem(item.line, f"{name}: the item has no itemBody"))
-        return item
+        return problem(root, "the item has no itemBody", "itemBody")
     found = [
         e for e in body.iter() if isinstance(e.tag, str) and local(e.tag).endswith("Interaction")
     ]
     if not found:
-        item.problems.append(Problem(doc.line(body), f"{name}: the item has no interaction"))
-        return item
+        return problem(body, "the item has no interaction", "itemBody")
     unsupported = [e for e in found if local(e.tag) not in INTERACTIONS]
     if unsupported:
         kind = local(unsupported[0].tag)
-        item.problems.append(
-            Problem(
-                doc.line(unsupported[0]),
-                f"{name}: {_UNSUPPORTED.get(kind, kind)} interactions are not supported",
-            )
+        return problem(
+            unsupported[0], f"{_UNSUPPORTED.get(kind, kind)} interactions are not supported", kind
         )
-        return item
     if len(found) > 1:
-        item.problems.append(
-            Problem(
-                doc.line(found[1]),
-                f"{name}: items with more than one interaction are not supported",
-            )
+        return problem(
+            found[1], "items with more than one interaction are not supported", local(found[1].tag)
         )
-        return item
     inter = found[0]
     item.interaction = local(inter.tag)
     item.attrs = dict(inter.attrib)
@@ -288,10 +280,7 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
         (d for d in root.findall(f"{q}responseDeclaration") if d.get("identifier") == rid), None
     )
     if decl is None:
-        item.problems.append(
-            Problem(doc.line(inter), f"{name}: no responseDeclaration for {rid!r}")
-        )
-        return item
+        return problem(inter, f"no responseDeclaration for {rid!r}", "responseDeclaration")
     item.cardinality = decl.get("cardinality", "single")
     item.base_type = decl.get("baseType", "identifier")
     item.correct = [(v.text or "").strip() for v in decl.findall(f"{q}correctResponse/{q}value")]
@@ -382,7 +371,11 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
         q.qtype = "ordering"
         by_id = {c.identifier: c.text for c in item.choices}
         if sorted(item.correct) != sorted(by_id):
-            return Problem(item.line, f"{where}: the correct order must list every choice once")
+            return Problem(
+                item.line,
+                f"{where}: the correct order must list every choice once",
+                "correctResponse",
+            )
         q.answers = [ForeignAnswer(by_id[i], 1.0, "", "plain", "plain") for i in item.correct]
         if item.template.endswith("match_correct"):
             q.meta.setdefault("scoring", "all_or_nothing")
@@ -390,7 +383,11 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
         q.qtype = "match"
         if item.interaction == "matchInteraction":
             if len(item.match_sets) != 2:
-                return Problem(item.line, f"{where}: a match interaction needs two match sets")
+                return Problem(
+                    item.line,
+                    f"{where}: a match interaction needs two match sets",
+                    "simpleMatchSet",
+                )
             lefts, rights = item.match_sets
         elif item.interaction == "gapMatchInteraction":
             lefts = [QtiChoice(g, f"({i})") for i, g in enumerate(item.gaps, 1)]
@@ -405,10 +402,16 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
                 a, b = b, a  # gapText gap -> gap gapText
             if a not in text_of or b not in text_of:
                 return Problem(
-                    item.line, f"{where}: correct pair {value!r} names an unknown choice"
+                    item.line,
+                    f"{where}: correct pair {value!r} names an unknown choice",
+                    "correctResponse",
                 )
             if a in pairs:
-                return Problem(item.line, f"{where}: {text_of[a]!r} has more than one right match")
+                return Problem(
+                    item.line,
+                    f"{where}: {text_of[a]!r} has more than one right match",
+                    "correctResponse",
+                )
             pairs[a] = b
         used = set(pairs.values())
         for left in lefts:
@@ -421,11 +424,15 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
                 if r.identifier not in used:
                     q.subquestions.append(SubQuestion("", "plain", r.text))
         if len(q.subquestions) < 2:
-            return Problem(item.line, f"{where}: a match needs at least 2 correct pairs")
+            return Problem(
+                item.line, f"{where}: a match needs at least 2 correct pairs", "correctResponse"
+            )
     elif item.interaction == "textEntryInteraction" and item.base_type in ("float", "integer"):
         q.qtype = "numerical"
         if len(item.correct) != 1:
-            return Problem(item.line, f"{where}: a numeric entry needs one correct value")
+            return Problem(
+                item.line, f"{where}: a numeric entry needs one correct value", "correctResponse"
+            )
         q.answers = [ForeignAnswer(item.correct[0], 1.0, tolerance=item.tolerance)]
     elif item.interaction == "textEntryInteraction":
         q.qtype = "shortanswer"
@@ -440,9 +447,15 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
         else:
             q.answers = [ForeignAnswer(v, 1.0) for v in item.correct]
         if not q.answers:
-            return Problem(item.line, f"{where}: the text entry has no correct response")
+            return Problem(
+                item.line, f"{where}: the text entry has no correct response", "correctResponse"
+            )
     else:
-        return Problem(item.line, f"{where}: interaction {item.interaction!r} is not supported")
+        return Problem(
+            item.line,
+            f"{where}: interaction {item.interaction!r} is not supported",
+            item.interaction,
+        )
     return q
 
 

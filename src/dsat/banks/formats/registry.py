@@ -16,10 +16,11 @@ choices from this list before it knows what it will do.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from dsat.banks.formats import aiken, dsatyaml, gift, moodlexml, qtipackage, sheet
+from dsat.banks.formats import aiken, dsatyaml, gift, guard, moodlexml, qti, qtipackage, sheet
 from dsat.banks.formats.model import Exported, Native, ParseResult, SheetRows
 
 Records = ParseResult | SheetRows | Native
@@ -90,9 +91,41 @@ def by_suffix(path: Path) -> Format | None:
     return next((f for f in FORMATS if suffix in f.suffixes), None)
 
 
-def detect(path: Path, data: bytes) -> Format | None:
+@dataclass(frozen=True)
+class Refused:
+    """Files dsat recognises and does not read: `check` gives the reason, or None."""
+
+    label: str
+    check: Callable[[Path, bytes], str | None]
+
+
+def _wide(path: Path, data: bytes) -> str | None:
+    wide = guard.wide_encoding(data)
+    return f"{wide} text: save the file as UTF-8" if wide else None
+
+
+def _qti12(path: Path, data: bytes) -> str | None:
+    """An item file of QTI 1.2 (in a package, the package reader says it at the manifest)."""
+    if data[:4] == b"PK\x03\x04":
+        return None
+    return qti.QTI12 if b"<questestinterop" in data[:4096] else None
+
+
+# Tried before the formats: a file that is one of these is refused with the reason.
+REFUSED = (
+    Refused("UTF-16 and UTF-32 text", _wide),
+    Refused("IMS QTI 1.2 (Canvas, Blackboard)", _qti12),
+)
+
+
+def detect(path: Path, data: bytes) -> Format | str | None:
     """The format of a file: what its content says first (a zip holding imsmanifest.xml is
-    a QTI package whatever its name), then its suffix."""
+    a QTI package whatever its name), then its suffix; a str is why dsat does not read it
+    (UTF-16 text, QTI 1.2); None when the format is unknown."""
+    for r in REFUSED:
+        reason = r.check(path, data)
+        if reason:
+            return reason
     for f in FORMATS:
         if f.sniff(path, data):
             return f
@@ -132,6 +165,8 @@ def docs_table() -> str:
         rows.append(f"| {f.label} | `{f.name}` | {f.detected} | {f.reads} | {writes} |")
     searched = ", ".join(f"`{s}`" for s in searched_suffixes())
     rows += ["", f"A folder is searched for files named {searched}."]
+    refused = "; ".join(r.label for r in REFUSED)
+    rows += ["", f"Recognised and refused with the reason: {refused}."]
     return "\n".join(rows) + "\n"
 
 

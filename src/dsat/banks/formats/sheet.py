@@ -13,8 +13,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsat.banks.formats.convert import OPTION_IDS, ConvertProblem
-from dsat.banks.formats.model import Exported, Problem, SheetRows, decode_text
-from dsat.banks.formats.safezip import is_zip, member_names
+from dsat.banks.formats.guard import (
+    MAX_XLSX_MEMBER,
+    MAX_XLSX_TOTAL,
+    PROLOG_BYTES,
+    decode_text,
+    first_forbidden,
+    forbidden_message,
+)
+from dsat.banks.formats.model import Exported, Problem, SheetRows
+from dsat.banks.formats.safezip import ZipRefused, check_members, is_zip, member_names, open_zip
 from dsat.banks.formats.spec import Spec
 
 LETTERS = OPTION_IDS
@@ -340,31 +348,37 @@ def check_header(header: list[str]) -> str | None:
 
 def read_csv(text: str) -> SheetRows:
     """Each data row with its line; a problem with the header instead of rows."""
-    from dsat.banks.formats.csvtable import csv_table
+    from dsat.banks.formats.csvtable import CsvProblem, csv_table
 
-    header, rows = csv_table(text)
-    if not header:
-        return SheetRows(problems=[Problem(1, "the file is empty")])
-    problem = check_header(header)
-    if problem:
-        return SheetRows(problems=[Problem(1, problem)])
-    return SheetRows(
-        [(line, {h: c for h, c in zip(header, cells, strict=False) if h}) for line, cells in rows]
-    )
+    out = SheetRows()
+    try:
+        header, rows = csv_table(text)
+        if not header:
+            return SheetRows(problems=[Problem(1, "the file is empty")])
+        problem = check_header(header)
+        if problem:
+            return SheetRows(problems=[Problem(1, problem)])
+        for line, cells in rows:
+            row = {h: c.replace("\r\n", "\n") for h, c in zip(header, cells, strict=False) if h}
+            out.rows.append((line, row))
+    except CsvProblem as exc:
+        out.problems.append(Problem(exc.line, str(exc)))
+    return out
 
 
 def read_xlsx(data: bytes) -> SheetRows:
     """Each data row of the items sheet (the first sheet when none is named Items) with its
-    place, SHEET!ROW; a problem with the header instead of rows."""
+    place, SHEET!ROW; a problem with the header instead of rows. A formula, or a control
+    character, in a cell is a problem at its row, named by its column."""
     from openpyxl import load_workbook
 
     out = SheetRows()
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        rows = ws.iter_rows()
         try:
-            header = _header(list(next(rows)))
+            header = _header([c.value for c in next(rows)])
         except StopIteration:
             out.problems.append(Problem(f"{ws.title}!1", "the sheet is empty"))
             return out
@@ -373,11 +387,25 @@ def read_xlsx(data: bytes) -> SheetRows:
             out.problems.append(Problem(f"{ws.title}!1", problem))
             return out
         for n, cells in enumerate(rows, 2):
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            out.rows.append(
-                (f"{ws.title}!{n}", {h: _cell(c) for h, c in zip(header, cells, strict=False) if h})
-            )
+            where = f"{ws.title}!{n}"
+            values: dict[str, str] = {}
+            bad: list[Problem] = []
+            for h, c in zip(header, cells, strict=False):
+                if not h or c.value is None:
+                    continue
+                if c.data_type == "f":
+                    bad.append(Problem(where, f"a formula ({c.value}): type the value", h))
+                    continue
+                text = _cell(c.value).replace("\r\n", "\n")
+                ch = first_forbidden(text)
+                if ch is not None:
+                    bad.append(Problem(where, forbidden_message(ch), h))
+                    continue
+                values[h] = text
+            if bad:
+                out.problems += bad
+            elif any(v.strip() for v in values.values()):
+                out.rows.append((where, values))
     finally:
         wb.close()
     return out
@@ -447,13 +475,16 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
 
 
 def _read_csv_file(data: bytes) -> SheetRows:
-    text, problem = decode_text(data, "save the CSV as 'CSV UTF-8'", newlines=False)
-    return SheetRows(problems=[problem]) if problem else read_csv(text)
+    text, problems = decode_text(data, "save the CSV as 'CSV UTF-8'", newlines=False)
+    return SheetRows(problems=problems) if problems else read_csv(text)
 
 
 def _read_xlsx_file(data: bytes) -> SheetRows:
     if not is_zip(data):
         return SheetRows(problems=[Problem("1", "not an XLSX workbook")])
+    problems = _workbook_problems(data)
+    if problems:
+        return SheetRows(problems=problems)
     try:
         return read_xlsx(data)
     except Exception as exc:  # a damaged workbook: openpyxl raises many kinds
@@ -462,6 +493,38 @@ def _read_xlsx_file(data: bytes) -> SheetRows:
         return SheetRows(
             problems=[Problem("1", f"cannot read the workbook: {type(exc).__name__}: {exc}")]
         )
+
+
+_XML_PARTS = (".xml", ".rels")
+
+
+def _workbook_problems(data: bytes) -> list[Problem]:
+    """What stops a workbook being handed to openpyxl: a damaged or encrypted zip, parts
+    too large or compressed like a zip bomb, a DTD in a part (checked in each part's
+    prolog, whatever its encoding)."""
+    from dsat.banks.formats.xmlsource import prolog_problem
+
+    try:
+        zf = open_zip(data)
+    except ZipRefused as exc:
+        return [exc.problem]
+    with zf:
+        parts = [n for n in zf.namelist() if n.lower().endswith(_XML_PARTS)]
+        problems = check_members(zf, parts, MAX_XLSX_MEMBER, MAX_XLSX_TOTAL)
+        if problems:
+            return problems
+        for name in parts:
+            try:
+                with zf.open(name) as fh:
+                    head = fh.read(PROLOG_BYTES)
+            except Exception as exc:  # damaged data: zlib.error, BadZipFile (CRC), ...
+                if isinstance(exc, KeyboardInterrupt | MemoryError):
+                    raise
+                return [Problem(0, f"damaged zip member: {exc}", "zip", name)]
+            bad = prolog_problem(head)
+            if bad is not None:
+                problems.append(Problem(bad.line, str(bad), bad.field, name))
+    return problems
 
 
 def _write_csv(items: Sequence[Any]) -> Exported:
