@@ -380,6 +380,11 @@ def _text(t: Any) -> str:
     return escape(t if isinstance(t, str) else join_languages({"vi": t.vi, "en": t.en}))
 
 
+def _answer(text: str) -> str:
+    """A short answer in GIFT: '*' is Moodle's wildcard, so an asterisk is written \\*."""
+    return escape(text.replace("*", "\\*"))
+
+
 def _pct(fraction: float) -> str:
     return f"{fraction * 100:.7f}".rstrip("0").rstrip(".")
 
@@ -431,8 +436,8 @@ def _answers_of(item: Any) -> list[str] | None:
         case "true_false":
             return ["TRUE" if item.key else "FALSE"]
         case "short_answer":
-            full = [f"={escape(a)}" for a in item.answers]
-            return full + [f"=%{_pct(p.fraction)}%{escape(p.text)}" for p in item.partial]
+            full = [f"={_answer(a)}" for a in item.answers]
+            return full + [f"=%{_pct(p.fraction)}%{_answer(p.text)}" for p in item.partial]
         case "numerical":
             return [f"#{_num(item.answer)}:{_num(item.tolerance)}"]
         case "matching":

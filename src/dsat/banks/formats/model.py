@@ -95,11 +95,14 @@ class Native:
 
 
 _TAG = re.compile(r"<[^>]*>")
+# removed whole, before tags: a comment (to the end when it is never closed), and scripts
+# and styles with what they hold
+_HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 _ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
 _MANY_LINES = re.compile(r"\n\s*\n\s*\n+")
-_LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&[#\w]+;")
+_LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&[#\w]+;|<!--")
 
 
 _CHAR_REF = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
@@ -119,7 +122,7 @@ def to_plain(text: str, fmt: str) -> str:
     import html
 
     if fmt in ("html", "moodle") and _LOOKS_HTML.search(text):
-        text = _ITEM.sub("\n• ", text)
+        text = _ITEM.sub("\n• ", _HIDDEN.sub("", text))
         text = _BREAK.sub("\n", text.replace("\n", " ") if fmt == "html" else text)
         text = _CHAR_REF.sub(_control_ref, _TAG.sub("", text))
         text = html.unescape(text).replace("\u00a0", " ")

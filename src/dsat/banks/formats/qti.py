@@ -440,12 +440,14 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
         if item.mapping and item.mapping.entries:
             top = max(v for _, v, _ in item.mapping.entries)
             for key, value, case in item.mapping.entries:
-                if value > 0:
-                    q.answers.append(ForeignAnswer(key, value / top if top else 0.0))
+                if value > 0:  # QTI's keys are literal: an asterisk in Moodle's terms is \*
+                    q.answers.append(
+                        ForeignAnswer(key.replace("*", "\\*"), value / top if top else 0.0)
+                    )
                 if not case:
                     q.case_sensitive = False
         else:
-            q.answers = [ForeignAnswer(v, 1.0) for v in item.correct]
+            q.answers = [ForeignAnswer(v.replace("*", "\\*"), 1.0) for v in item.correct]
         if not q.answers:
             return Problem(
                 item.line, f"{where}: the text entry has no correct response", "correctResponse"
