@@ -215,9 +215,12 @@ def load_file(
     if isinstance(records, SheetRows):
         _load_rows(records, options, load, progress)
     elif isinstance(records, ParseResult):
-        _load_questions(records, path, options, categories, load, progress)
+        skipped = _load_questions(records, path, options, categories, load, progress)
         if not load.items and not load.issues:
-            load.issue(1, "no questions found")
+            if skipped:  # the notes say what was skipped; the file is fine
+                load.notes.append(f"{load.shown}: nothing to import (every question was skipped)")
+            else:
+                load.issue(1, "no questions found")
     if load.generated:
         load.notes.append(
             f"{load.shown}: {load.generated} items had no feedback; "
@@ -234,7 +237,9 @@ def _load_questions(
     categories: CategoryMap | None,
     load: _FileLoad,
     progress: Progress | None,
-) -> None:
+) -> int:
+    """Convert and validate each question; the number skipped (--skip-unsupported)."""
+    skipped = 0
     prefix = options.id_prefix
     if prefix is None:
         from dsat.banks.formats.convert import slug
@@ -250,7 +255,9 @@ def _load_questions(
             raw = to_item(q, conv, load.notes)
         except ConvertProblem as exc:
             if options.skip_unsupported and exc.field == "type":
-                load.notes.append(f"{load.shown}:{q.line}: skipped {q.name!r}: {exc}")
+                place = f"{load.shown}:{inner + ':' if inner else ''}{q.line}"
+                load.notes.append(f"{place}: skipped {q.name!r}: {exc}")
+                skipped += 1
             else:
                 load.issue(q.line, f"{q.name}: {exc}", exc.field, inner)
             if progress:
@@ -264,6 +271,7 @@ def _load_questions(
         load.add(raw, q.line, inner)
         if progress:
             progress(1)
+    return skipped
 
 
 def _load_rows(

@@ -115,14 +115,32 @@ class QtiItem:
     choices: list[QtiChoice] = field(default_factory=list)
     match_sets: list[list[QtiChoice]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
-    template: str = ""
+    template: str = ""  # the responseProcessing template's URI, as the file gives it
+    scoring: str = ""  # what the processing does: match_correct, map_response or equal
+    unscorable: str = ""  # why dsat cannot score the item as its processing does
+    templated: str = ""  # the element that makes it a template item (random values)
     feedback: str = ""
     tolerance: float = 0.0
+    lines: dict[str, int] = field(default_factory=dict)  # element name -> line, for problems
     meta: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SCORE = "SCORE"
+# answered in words, files or drawings a person scores: skipped with --skip-unsupported
+ESSAYS = {
+    "extendedTextInteraction": "extended text (essay)",
+    "uploadInteraction": "file upload",
+    "drawingInteraction": "drawing",
+}
+_TEMPLATING = {
+    "templateDeclaration",
+    "templateProcessing",
+    "templateBlock",
+    "templateInline",
+    "printedVariable",
+}
 QTI12 = "IMS QTI 1.2 (e.g. Canvas): not supported, export QTI 2.1"
 
 
@@ -262,6 +280,12 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
     ]
     if not found:
         return problem(body, "the item has no interaction", "itemBody")
+    if len(found) == 1 and local(found[0].tag) in ESSAYS:  # skipped with --skip-unsupported
+        item.interaction = local(found[0].tag)
+        prompt = found[0].find(f"{q}prompt")
+        item.prompt = _inner_text(prompt) if prompt is not None else ""
+        item.stem = _body_text(body, item)
+        return item
     unsupported = [e for e in found if local(e.tag) not in INTERACTIONS]
     if unsupported:
         kind = local(unsupported[0].tag)
@@ -281,6 +305,10 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
     )
     if decl is None:
         return problem(inter, f"no responseDeclaration for {rid!r}", "responseDeclaration")
+    item.lines["responseDeclaration"] = doc.line(decl)
+    correct = decl.find(f"{q}correctResponse")
+    item.lines["correctResponse"] = doc.line(correct) if correct is not None else doc.line(decl)
+    item.lines["mapping"] = doc.line(decl.find(f"{q}mapping")) or doc.line(decl)
     item.cardinality = decl.get("cardinality", "single")
     item.base_type = decl.get("baseType", "identifier")
     item.correct = [(v.text or "").strip() for v in decl.findall(f"{q}correctResponse/{q}value")]
@@ -301,9 +329,25 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
         )
     rp = root.find(f"{q}responseProcessing")
     item.template = rp.get("template", "") if rp is not None else ""
-    equal = rp.find(f".//{q}equal") if rp is not None else None
-    if equal is not None and equal.get("toleranceMode") == "absolute":
-        item.tolerance = _float((equal.get("tolerance") or "0").split()[0], 0.0) or 0.0
+    item.lines["responseProcessing"] = doc.line(rp) or item.line
+    scoring = _processing(rp, rid)
+    if isinstance(scoring, tuple):
+        item.scoring, item.tolerance = scoring
+    else:
+        item.unscorable = scoring
+    templating = next(
+        (
+            e
+            for e in root.iter()
+            if isinstance(e.tag, str)
+            and (local(e.tag) in _TEMPLATING or e.get("templateIdentifier") is not None)
+        ),
+        None,
+    )
+    if templating is not None:
+        name = local(templating.tag)
+        item.templated = name if name in _TEMPLATING else "templateIdentifier"
+        item.lines[item.templated] = doc.line(templating)
     prompt = inter.find(f"{q}prompt")
     item.prompt = _inner_text(prompt) if prompt is not None else ""
     item.stem = _body_text(body, item)
@@ -339,8 +383,113 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
     return item
 
 
+def _kids(el: ET.Element) -> list[ET.Element]:
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+def _sets_score(el: ET.Element) -> bool:
+    """Whether a rule sets the score (rules that set feedback only are left aside)."""
+    return any(
+        local(e.tag) in ("setOutcomeValue", "lookupOutcomeValue") and e.get("identifier") == SCORE
+        for e in el.iter()
+        if isinstance(e.tag, str)
+    )
+
+
+def _value_of(el: ET.Element) -> float | None:
+    """What a setOutcomeValue of SCORE sets, when it is a constant."""
+    if local(el.tag) != "setOutcomeValue" or el.get("identifier") != SCORE:
+        return None
+    kids = _kids(el)
+    if len(kids) != 1 or local(kids[0].tag) != "baseValue":
+        return None
+    return _float((kids[0].text or "").strip())
+
+
+def _maps(el: ET.Element, rid: str) -> bool:
+    kids = _kids(el)
+    return (
+        local(el.tag) == "setOutcomeValue"
+        and el.get("identifier") == SCORE
+        and len(kids) == 1
+        and local(kids[0].tag) == "mapResponse"
+        and kids[0].get("identifier") == rid
+    )
+
+
+def _compares(el: ET.Element, rid: str) -> bool:
+    """`<x><variable RESPONSE/><correct RESPONSE/></x>` in either order."""
+    kids = _kids(el)
+    names = sorted((local(k.tag), k.get("identifier")) for k in kids)
+    return names == [("correct", rid), ("variable", rid)]
+
+
+def _processing(rp: ET.Element | None, rid: str) -> tuple[str, float] | str:
+    """What the response processing does, as (match_correct | map_response | equal,
+    tolerance), when it is one of the standard templates or their rules written out (or
+    dsat's own rule for numbers); else why dsat cannot score it so."""
+    if rp is None:
+        return "the item has no responseProcessing, so QTI scores nothing"
+    template = (rp.get("template") or rp.get("templateLocation") or "").strip()
+    rules = [r for r in _kids(rp) if _sets_score(r)]
+    if template and not _kids(rp):
+        name = template.rstrip("/").rsplit("/", 1)[-1].removesuffix(".xml")
+        if name in ("match_correct", "map_response"):
+            return name, 0.0
+        return f"the response processing template {name!r} is not one dsat reads"
+    custom = "custom response processing dsat cannot represent"
+    if len(rules) != 1:
+        return (
+            f"{custom} ({len(rules)} rules set the score)"
+            if rules
+            else ("the response processing never sets SCORE")
+        )
+    rule = rules[0]
+    if _maps(rule, rid):
+        return "map_response", 0.0
+    if local(rule.tag) != "responseCondition":
+        return f"{custom} (<{local(rule.tag)}>)"
+    branches = [b for b in _kids(rule)]
+    if (
+        not 1 <= len(branches) <= 2
+        or local(branches[0].tag) != "responseIf"
+        or (len(branches) == 2 and local(branches[1].tag) != "responseElse")
+    ):
+        return f"{custom} (a condition with {len(branches)} branches)"
+    if_kids = _kids(branches[0])
+    cond, then = if_kids[0], [k for k in if_kids[1:] if _sets_score(k)]
+    other = [k for k in _kids(branches[1]) if _sets_score(k)] if len(branches) == 2 else []
+    if len(then) != 1 or len(other) > 1:
+        return f"{custom} (several rules set the score)"
+    right = _value_of(then[0])
+    wrong = _value_of(other[0]) if other else 0.0
+    kind = local(cond.tag)
+    if kind == "match" and _compares(cond, rid) and right and right > 0 and wrong == 0:
+        return "match_correct", 0.0
+    if kind == "equal" and _compares(cond, rid) and right and right > 0 and wrong == 0:
+        mode = cond.get("toleranceMode", "exact")
+        if mode == "exact":
+            return "equal", 0.0
+        tol = [_float(t) for t in (cond.get("tolerance") or "").split()]
+        usable = tol and all(t is not None and t >= 0 for t in tol) and len(set(tol)) == 1
+        if mode == "absolute" and usable:
+            return "equal", float(tol[0] or 0.0)
+        return f"{custom} (a {mode} tolerance dsat does not have)"
+    if (
+        kind == "isNull"
+        and [(local(k.tag), k.get("identifier")) for k in _kids(cond)] == [("variable", rid)]
+        and right == 0
+        and other
+        and _maps(other[0], rid)
+    ):
+        return "map_response", 0.0
+    return f"{custom} (scores set by <{kind}>)"
+
+
 def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
-    """The item as a common record, or the reason it cannot be one."""
+    """The item as a common record, or the reason it cannot be one. An item whose scoring
+    dsat cannot hold as the item's own response processing scores it is refused with the
+    reason, never imported with other scoring."""
     stem = "\n".join(x for x in (item.stem, item.prompt) if x)
     q = ForeignQuestion(
         qtype="",
@@ -353,111 +502,181 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
         idnumber=item.identifier,
         meta=item.meta,
     )
+    where = f"{item.identifier or item.title}"
+
+    def refuse(message: str, field: str) -> Problem:
+        return Problem(item.lines.get(field, item.line), f"{where}: {message}", field)
+
+    if item.interaction in ESSAYS:
+        q.qtype = "essay"
+        return q
+    if item.templated:
+        return refuse(
+            f"a template item (<{item.templated}>: values drawn when the test is taken) is "
+            "not supported: dsat's items are fixed",
+            item.templated,
+        )
+    if item.unscorable:
+        return refuse(item.unscorable, "responseProcessing")
     if item.attrs.get("shuffle") is not None:
         q.shuffle = item.attrs["shuffle"] == "true"
-    scores = _scores(item)
-    where = f"{item.identifier or item.title}"
     if item.interaction in ("choiceInteraction", "inlineChoiceInteraction"):
-        q.qtype = "multichoice"
-        q.single = item.cardinality == "single"
-        ids = [c.identifier for c in item.choices]
-        if all(_OPTION_ID.match(i) for i in ids) and len(set(ids)) == len(ids):
-            q.meta.setdefault("option_ids", ids)  # keep the item's own identifiers
-        for c in item.choices:
-            q.answers.append(
-                ForeignAnswer(c.text, scores.get(c.identifier, scores[None]), "", "plain", "plain")
-            )
-    elif item.interaction == "orderInteraction":
-        q.qtype = "ordering"
-        by_id = {c.identifier: c.text for c in item.choices}
-        if sorted(item.correct) != sorted(by_id):
-            return Problem(
-                item.line,
-                f"{where}: the correct order must list every choice once",
-                "correctResponse",
-            )
-        q.answers = [ForeignAnswer(by_id[i], 1.0, "", "plain", "plain") for i in item.correct]
-        if item.template.endswith("match_correct"):
-            q.meta.setdefault("scoring", "all_or_nothing")
-    elif item.interaction in ("matchInteraction", "associateInteraction", "gapMatchInteraction"):
-        q.qtype = "match"
-        if item.interaction == "matchInteraction":
-            if len(item.match_sets) != 2:
-                return Problem(
-                    item.line,
-                    f"{where}: a match interaction needs two match sets",
-                    "simpleMatchSet",
-                )
-            lefts, rights = item.match_sets
-        elif item.interaction == "gapMatchInteraction":
-            lefts = [QtiChoice(g, f"({i})") for i, g in enumerate(item.gaps, 1)]
-            rights = item.choices
-        else:
-            lefts = rights = item.choices
-        text_of = {c.identifier: c.text for c in [*lefts, *rights]}
-        pairs: dict[str, str] = {}
-        for value in item.correct:
-            a, _, b = value.partition(" ")
-            if item.interaction == "gapMatchInteraction":
-                a, b = b, a  # gapText gap -> gap gapText
-            if a not in text_of or b not in text_of:
-                return Problem(
-                    item.line,
-                    f"{where}: correct pair {value!r} names an unknown choice",
-                    "correctResponse",
-                )
-            if a in pairs:
-                return Problem(
-                    item.line,
-                    f"{where}: {text_of[a]!r} has more than one right match",
-                    "correctResponse",
-                )
-            pairs[a] = b
-        used = set(pairs.values())
-        for left in lefts:
-            if left.identifier in pairs:
-                q.subquestions.append(
-                    SubQuestion(left.text, "plain", text_of[pairs[left.identifier]])
-                )
-        if item.interaction != "associateInteraction":
-            for r in rights:
-                if r.identifier not in used:
-                    q.subquestions.append(SubQuestion("", "plain", r.text))
-        if len(q.subquestions) < 2:
-            return Problem(
-                item.line, f"{where}: a match needs at least 2 correct pairs", "correctResponse"
-            )
-    elif item.interaction == "textEntryInteraction" and item.base_type in ("float", "integer"):
-        q.qtype = "numerical"
-        if len(item.correct) != 1:
-            return Problem(
-                item.line, f"{where}: a numeric entry needs one correct value", "correctResponse"
-            )
-        q.answers = [ForeignAnswer(item.correct[0], 1.0, tolerance=item.tolerance)]
-    elif item.interaction == "textEntryInteraction":
-        q.qtype = "shortanswer"
-        q.case_sensitive = True
-        if item.mapping and item.mapping.entries:
-            top = max(v for _, v, _ in item.mapping.entries)
-            for key, value, case in item.mapping.entries:
-                if value > 0:  # QTI's keys are literal: an asterisk in Moodle's terms is \*
-                    q.answers.append(
-                        ForeignAnswer(key.replace("*", "\\*"), value / top if top else 0.0)
-                    )
-                if not case:
-                    q.case_sensitive = False
-        else:
-            q.answers = [ForeignAnswer(v.replace("*", "\\*"), 1.0) for v in item.correct]
-        if not q.answers:
-            return Problem(
-                item.line, f"{where}: the text entry has no correct response", "correctResponse"
-            )
-    else:
-        return Problem(
-            item.line,
-            f"{where}: interaction {item.interaction!r} is not supported",
-            item.interaction,
+        return _choices(item, q, refuse)
+    if item.interaction == "orderInteraction":
+        return _order(item, q, refuse)
+    if item.interaction in ("matchInteraction", "associateInteraction", "gapMatchInteraction"):
+        return _pairs(item, q, refuse)
+    if item.interaction == "textEntryInteraction":
+        return _text_entry(item, q, refuse)
+    return refuse(f"interaction {item.interaction!r} is not supported", item.interaction)
+
+
+Refuse = Any  # (message, field) -> Problem
+
+
+def _choices(item: QtiItem, q: ForeignQuestion, refuse: Refuse) -> ForeignQuestion | Problem:
+    if item.scoring not in ("match_correct", "map_response"):
+        return refuse(f"a choice scored by <{item.scoring}> is not supported", "responseProcessing")
+    if item.scoring == "map_response" and item.mapping is None:
+        return refuse("map_response without a mapping scores nothing", "mapping")
+    scores = _scores(item)
+    q.qtype = "multichoice"
+    q.single = item.cardinality == "single"
+    ids = [c.identifier for c in item.choices]
+    if all(_OPTION_ID.match(i) for i in ids) and len(set(ids)) == len(ids):
+        q.meta.setdefault("option_ids", ids)  # keep the item's own identifiers
+    for c in item.choices:
+        q.answers.append(
+            ForeignAnswer(c.text, scores.get(c.identifier, scores[None]), "", "plain", "plain")
         )
+    return q
+
+
+def _order(item: QtiItem, q: ForeignQuestion, refuse: Refuse) -> ForeignQuestion | Problem:
+    q.qtype = "ordering"
+    by_id = {c.identifier: c.text for c in item.choices}
+    if sorted(item.correct) != sorted(by_id):
+        return refuse("the correct order must list every choice once", "correctResponse")
+    q.answers = [ForeignAnswer(by_id[i], 1.0, "", "plain", "plain") for i in item.correct]
+    if "scoring" not in q.meta:  # dsat's own export says how dsat scores it
+        if item.scoring != "match_correct":
+            return refuse(
+                f"an order scored by {item.scoring} is not supported: dsat scores an order "
+                "all or nothing (match_correct) or by steps in place",
+                "responseProcessing",
+            )
+        q.meta["scoring"] = "all_or_nothing"
+    return q
+
+
+def _pairs(item: QtiItem, q: ForeignQuestion, refuse: Refuse) -> ForeignQuestion | Problem:
+    """A match, associate or gap match: dsat scores the share of left entries matched. A
+    mapping of equal weights (map_response) scores so; match_correct scores all or nothing,
+    which dsat reads only from its own exports, which say so."""
+    q.qtype = "match"
+    if item.interaction == "matchInteraction":
+        if len(item.match_sets) != 2:
+            return refuse("a match interaction needs two match sets", "simpleMatchSet")
+        lefts, rights = item.match_sets
+    elif item.interaction == "gapMatchInteraction":
+        lefts = [QtiChoice(g, f"({i})") for i, g in enumerate(item.gaps, 1)]
+        rights = item.choices
+    else:
+        lefts = rights = item.choices
+    if item.scoring == "map_response":
+        m = item.mapping
+        if m is None:
+            return refuse("map_response without a mapping scores nothing", "mapping")
+        weights = sorted({v for _, v, _ in m.entries if v != 0})
+        if m.default != 0 or any(v < 0 for v in weights):
+            return refuse(
+                "wrong pairs cost marks in the mapping; dsat scores the share of pairs right",
+                "mapping",
+            )
+        if len(weights) > 1:
+            shown = ", ".join(f"{v:g}" for v in weights)
+            return refuse(
+                f"scored by a mapping with unequal weights ({shown}); dsat scores each pair "
+                "alike, the share of pairs right",
+                "mapping",
+            )
+        total = weights[0] * sum(1 for _, v, _ in m.entries if v) if weights else 0.0
+        if m.upper is not None and weights and m.upper < total:
+            return refuse(
+                f"the mapping's upperBound {m.upper:g} is below its total {total:g}", "mapping"
+            )
+        values = [k for k, v, _ in m.entries if v > 0]
+    elif item.scoring == "match_correct" and item.meta:
+        values = item.correct  # dsat's own export (older ones scored pairs this way)
+    else:
+        scoring = "all or nothing (match_correct)" if item.scoring else item.scoring
+        return refuse(
+            f"pairs scored {scoring}; dsat scores the share of pairs right (map_response with "
+            "equal weights)",
+            "responseProcessing",
+        )
+    text_of = {c.identifier: c.text for c in [*lefts, *rights]}
+    pairs: dict[str, str] = {}
+    for value in values:
+        a, _, b = value.partition(" ")
+        if item.interaction == "gapMatchInteraction":
+            a, b = b, a  # gapText gap -> gap gapText
+        if a not in text_of or b not in text_of:
+            return refuse(f"pair {value!r} names an unknown choice", "correctResponse")
+        if a in pairs:
+            return refuse(f"{text_of[a]!r} has more than one right match", "correctResponse")
+        pairs[a] = b
+    used = set(pairs.values())
+    for left in lefts:
+        if left.identifier in pairs:
+            q.subquestions.append(SubQuestion(left.text, "plain", text_of[pairs[left.identifier]]))
+    if item.interaction != "associateInteraction":
+        for r in rights:
+            if r.identifier not in used:
+                q.subquestions.append(SubQuestion("", "plain", r.text))
+    if sum(1 for s in q.subquestions if s.text) < 2:
+        return refuse("a match needs at least 2 right pairs", "correctResponse")
+    return q
+
+
+def _text_entry(item: QtiItem, q: ForeignQuestion, refuse: Refuse) -> ForeignQuestion | Problem:
+    if item.base_type in ("float", "integer"):
+        q.qtype = "numerical"
+        if item.scoring not in ("match_correct", "equal"):
+            return refuse(
+                f"a number scored by {item.scoring} is not supported", "responseProcessing"
+            )
+        if len(item.correct) != 1:
+            return refuse("a numeric entry needs one correct value", "correctResponse")
+        q.answers = [ForeignAnswer(item.correct[0], 1.0, tolerance=item.tolerance)]
+        return q
+    q.qtype = "shortanswer"
+    q.case_sensitive = True
+    if item.scoring == "map_response":
+        m = item.mapping
+        if m is None or not m.entries:
+            return refuse("map_response without a mapping scores nothing", "mapping")
+        if m.default != 0 or any(v < 0 for _, v, _ in m.entries):
+            return refuse(
+                "other answers cost or earn marks in the mapping; dsat gives them none",
+                "mapping",
+            )
+        top = max(v for _, v, _ in m.entries)
+        if m.upper is not None:
+            top = min(top, m.upper)
+        for key, value, case in m.entries:
+            if value > 0:  # QTI's keys are literal: an asterisk in Moodle's terms is \*
+                q.answers.append(ForeignAnswer(key.replace("*", "\\*"), min(value, top) / top))
+            if not case:
+                q.case_sensitive = False
+    elif item.scoring == "match_correct":
+        q.answers = [ForeignAnswer(v.replace("*", "\\*"), 1.0) for v in item.correct]
+    else:
+        return refuse(
+            f"a text entry scored by {item.scoring} is not supported", "responseProcessing"
+        )
+    if not q.answers:
+        return refuse("the text entry has no correct response", "correctResponse")
     return q
 
 
@@ -623,7 +842,11 @@ def write_item(item: Any) -> str | None:
                 for j, (r, n) in enumerate(zip(rights, uses, strict=True))
             )
             correct = [f"L{i + 1} R{item.right_index(i) + 1}" for i in range(len(item.pairs))]
-            decl = _decl("multiple", "directedPair", correct)
+            # each pair alike, as dsat scores it: the share of pairs right
+            entries = "".join(f'<mapEntry mapKey="{c}" mappedValue="1"/>' for c in correct)
+            mapping = f'<mapping defaultValue="0" lowerBound="0">{entries}</mapping>'
+            decl = _decl("multiple", "directedPair", correct, mapping)
+            rp = f'<responseProcessing template="{RP}map_response"/>'
             interaction = (
                 f'<matchInteraction responseIdentifier="RESPONSE" shuffle="true" '
                 f'maxAssociations="{len(item.pairs)}">{prompt}<simpleMatchSet>{lefts}'

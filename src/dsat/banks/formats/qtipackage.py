@@ -175,7 +175,8 @@ FORMAT = Spec(
     detected="a zip holding `imsmanifest.xml` (a content package), whatever its name; "
     "`.zip`; `.xml` holding an `assessmentItem`",
     reads="choice (single, multiple), order, match, associate, text entry (text or number), "
-    "inline choice, gap match; `match_correct` and `map_response`",
+    "inline choice, gap match; scored by `match_correct` or `map_response`, as templates or "
+    "written out as rules",
     read=lambda data: read_file(data, ""),
     write=write,
     writes="a QTI 2.1 package",
