@@ -359,7 +359,11 @@ def read_csv(text: str) -> SheetRows:
         if problem:
             return SheetRows(problems=[Problem(1, problem)])
         for line, cells in rows:
-            row = {h: c.replace("\r\n", "\n") for h, c in zip(header, cells, strict=False) if h}
+            row = {
+                h: restore(c.replace("\r\n", "\n"))
+                for h, c in zip(header, cells, strict=False)
+                if h
+            }
             out.rows.append((line, row))
     except CsvProblem as exc:
         out.problems.append(Problem(exc.line, str(exc)))
@@ -401,7 +405,7 @@ def read_xlsx(data: bytes) -> SheetRows:
                 if ch is not None:
                     bad.append(Problem(where, forbidden_message(ch), h))
                     continue
-                values[h] = text
+                values[h] = restore(text)
             if bad:
                 out.problems += bad
             elif any(v.strip() for v in values.values()):
@@ -411,6 +415,28 @@ def read_xlsx(data: bytes) -> SheetRows:
     return out
 
 
+# A spreadsheet takes a cell that starts so for a formula (OWASP: CSV injection).
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def neutralise(text: str, *, quoted_only: bool = False) -> str:
+    """A cell as a spreadsheet shows it literally: one more ' before a text that starts
+    with = + - @ tab or CR (after any quotes); a plain number is left a number. With
+    `quoted_only` (XLSX, whose text cells are never formulas), only texts that already
+    start with a quote get one, so that `restore` gives them back exactly."""
+    if not _FORMULA_START.match(text) or _NUMBER.fullmatch(text):
+        return text
+    if quoted_only and not text.startswith("'"):
+        return text
+    return "'" + text
+
+
+def restore(text: str) -> str:
+    """The inverse of `neutralise`: one ' fewer before a formula start."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
+
+
 def write_csv(items: Iterable[Any]) -> str:
     import csv
 
@@ -418,7 +444,7 @@ def write_csv(items: Iterable[Any]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for item in items:
-        writer.writerow(item_to_row(item))
+        writer.writerow({k: neutralise(v) for k, v in item_to_row(item).items()})
     return out.getvalue()
 
 
@@ -439,9 +465,9 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
         cell.alignment = Alignment(vertical="center")
     for item in items:
         row = item_to_row(item)
-        ws.append([row[c] for c in COLUMNS])
+        ws.append([neutralise(row[c], quoted_only=True) for c in COLUMNS])
         for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and cell.value:
                 cell.data_type = "s"  # text such as "=SUM(A1:A3)" stays text, not a formula
     ws.freeze_panes = "E2"
     ws.auto_filter.ref = ws.dimensions
