@@ -25,6 +25,7 @@ from dsat.banks.formats.model import (
     Problem,
     SubQuestion,
     join_languages,
+    strip_tags,
 )
 from dsat.banks.formats.spec import Spec
 
@@ -42,33 +43,28 @@ _RESTORE = {v: k for k, v in _ESCAPES.items()} | {_NEWLINE: "\n"}
 _RESTORE_TABLE = str.maketrans(_RESTORE)
 _FORMATS = {"moodle", "html", "plain", "markdown"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_TAG_RE = re.compile(r"\[tag:((?:\\.|[^]\\\n])*)\]")
-_ID_RE = re.compile(r"\[id:((?:\\.|[^]\\\n])*)\]")
+# A marker never closed ends at its line's end (then is no marker): one scan, not one per
+# opening of a long line.
+_TAG_RE = re.compile(r"\[tag:((?:\\.|[^]\\\n])*)(\]|(?=\n)|\Z)")
+_ID_RE = re.compile(r"\[id:((?:\\.|[^]\\\n])*)(\]|(?=\n)|\Z)")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
+_ESCAPED = re.compile(r"\\(.)", re.S)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    if ch == "\\":
+        return "\\"
+    if ch == "n":
+        return _NEWLINE
+    return _ESCAPES.get(ch, m.group())
+
+
 def escape_pre(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "\\":
-                out.append("\\")
-                i += 2
-                continue
-            if nxt in _ESCAPES:
-                out.append(_ESCAPES[nxt])
-                i += 2
-                continue
-            if nxt == "n":
-                out.append(_NEWLINE)
-                i += 2
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    """GIFT's escapes as placeholders (`\\\\` as a backslash), others left as written."""
+    return _ESCAPED.sub(_unescape, text)
 
 
 def escape_post(text: str) -> str:
@@ -77,8 +73,8 @@ def escape_post(text: str) -> str:
 
 def tags_and_idnumber(comment: str) -> tuple[list[str], str]:
     """Moodle's `[tag:…]` / `[id:…]` markers in comment lines (`\\]` escapes a bracket)."""
-    tags = [m.replace("\\]", "]").strip() for m in _TAG_RE.findall(comment)]
-    ids = [m.replace("\\]", "]").strip() for m in _ID_RE.findall(comment)]
+    tags = [m.replace("\\]", "]").strip() for m, end in _TAG_RE.findall(comment) if end]
+    ids = [m.replace("\\]", "]").strip() for m, end in _ID_RE.findall(comment) if end]
     return [t for t in tags if t], (ids[0] if ids else "")
 
 
@@ -194,7 +190,7 @@ def _question(raw: str, line: int, problems: list[Problem]) -> ForeignQuestion |
             qtext = text[:start] + "_____" + after
     qtext, qformat = _with_format(qtext, "moodle")
     if name is None:
-        name = re.sub(r"<[^>]*>", "", qtext).strip().split("\n")[0][:80]
+        name = strip_tags(qtext).strip().split("\n")[0][:80]
     general, general_format = "", qformat
     if "####" in answertext:
         pos = answertext.find("####")

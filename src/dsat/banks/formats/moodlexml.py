@@ -12,6 +12,7 @@ from dsat.banks.formats.model import (
     ParseResult,
     Problem,
     SubQuestion,
+    strip_tags,
 )
 from dsat.banks.formats.spec import Spec
 from dsat.banks.formats.xmlsource import XmlDoc, XmlProblem, local, parse
@@ -65,9 +66,7 @@ def _child(el: ET.Element, name: str) -> str:
 
 
 def _strip_tags(text: str) -> str:
-    import re
-
-    return re.sub(r"<[^>]*>", "", text)
+    return strip_tags(text)
 
 
 def read(data: bytes) -> ParseResult:

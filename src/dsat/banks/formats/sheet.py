@@ -91,7 +91,12 @@ _YES = {"yes", "y", "true", "1", "có", "x", "đúng", "t"}
 _NO = {"no", "n", "false", "0", "không", "sai", "f", ""}
 _TRUE = {"true", "t", "đúng", "yes", "1"}
 _FALSE = {"false", "f", "sai", "no", "0"}
-_SPLIT_LIST = re.compile(r"\s*[,;]\s*")
+_SEPARATORS = re.compile(r"[,;]")
+
+
+def _split_list(text: str) -> list[str]:
+    """A comma- or semicolon-separated list, each entry stripped, empty ones left out."""
+    return [t.strip() for t in _SEPARATORS.split(text) if t.strip()]
 
 
 def _text(row: dict[str, str], name: str) -> dict[str, str] | None:
@@ -146,9 +151,9 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
     if row.get("weight", "").strip():
         item["weight"] = _number(row["weight"], "weight")
     if row.get("tags", "").strip():
-        item["tags"] = [t for t in _SPLIT_LIST.split(row["tags"].strip()) if t]
+        item["tags"] = _split_list(row["tags"])
     if row.get("enemies", "").strip():
-        item["enemies"] = [t for t in _SPLIT_LIST.split(row["enemies"].strip()) if t]
+        item["enemies"] = _split_list(row["enemies"])
     basis = [
         [p.strip() for p in row.get(f"basis_{lang}", "").split("|") if p.strip()]
         for lang in ("vi", "en")
@@ -165,7 +170,7 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         t = _text(row, f"option_{c}")
         if t:
             options.append(t)
-    custom_ids = [i for i in _SPLIT_LIST.split(row.get("option_ids", "").strip()) if i]
+    custom_ids = _split_list(row.get("option_ids", "").strip())
     ids = custom_ids or list(LETTERS[: len(options)])
     key = row.get("key", "").strip()
     if kind in ("single", "multiple"):
@@ -178,8 +183,8 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         if kind == "single":
             item["key"] = key
         else:
-            item["key"] = [k for k in _SPLIT_LIST.split(key) if k]
-            for part in (p for p in _SPLIT_LIST.split(row.get("fractions", "").strip()) if p):
+            item["key"] = _split_list(key)
+            for part in _split_list(row.get("fractions", "")):
                 oid, sep, value = part.partition("=")
                 match = next((o for o in item["options"] if o["id"] == oid.strip()), None)
                 if not sep or match is None:
