@@ -275,3 +275,35 @@ def test_dsat_writes_matching_as_qti_scores_it(here):
     Path("m.zip").write_bytes(data)
     [back] = load_any([Path("m.zip")], FW).bank.items
     assert back == bank[0]
+
+
+def test_feedback_inside_the_body_or_a_choice_is_not_question_text(here):
+    decl = (
+        '<responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">'
+        "<correctResponse><value>A</value></correctResponse></responseDeclaration>"
+    )
+    body = (
+        "<itemBody><p>Which is a strong password?</p>"
+        '<feedbackBlock outcomeIdentifier="FEEDBACK" identifier="A" showHide="show">'
+        "<p>Yes: long and random.</p></feedbackBlock>"
+        '<choiceInteraction responseIdentifier="RESPONSE" maxChoices="1">'
+        '<simpleChoice identifier="A">correct-horse-battery<feedbackInline '
+        'outcomeIdentifier="FEEDBACK" identifier="A" showHide="show"> Right!</feedbackInline>'
+        '</simpleChoice><simpleChoice identifier="B">123456</simpleChoice>'
+        "</choiceInteraction></itemBody>\n"
+    )
+    Path("fb.xml").write_text(doc("fb", decl, body, template("match_correct")))
+    [fb] = load_any([Path("fb.xml")], FW, ImportOptions(competency="4.1", level=2)).bank.items
+    assert fb.stem.en == "Which is a strong password?"
+    assert [o.text.en for o in fb.options] == ["correct-horse-battery", "123456"]
+
+
+def test_an_item_of_text_only_is_a_description_skipped_on_request(here):
+    body = "<itemBody><p>Read the next three questions with care.</p></itemBody>\n"
+    Path("d.xml").write_text(doc("intro", "", body, ""))
+    refused = validate("d.xml")
+    assert refused.exit_code == 1
+    assert "d.xml:2: type: intro: description-only text" in refused.stderr
+    skipped = validate("d.xml", "--skip-unsupported")
+    assert skipped.exit_code == 0, skipped.output
+    assert "nothing to import" in skipped.stderr

@@ -134,6 +134,8 @@ ESSAYS = {
     "uploadInteraction": "file upload",
     "drawingInteraction": "drawing",
 }
+# shown after answering, or only under conditions: not part of a question's text
+_NOT_SHOWN = {"feedbackInline", "feedbackBlock", "templateInline", "templateBlock"}
 _TEMPLATING = {
     "templateDeclaration",
     "templateProcessing",
@@ -169,7 +171,7 @@ def _inner_text(el: ET.Element) -> str:
         if e.text and isinstance(e.tag, str):
             parts.append(e.text)
         for c in e:
-            if isinstance(c.tag, str):
+            if isinstance(c.tag, str) and local(c.tag) not in _NOT_SHOWN:
                 walk(c)
             if c.tail:
                 parts.append(c.tail)
@@ -197,6 +199,7 @@ def _body_text(el: ET.Element, item: QtiItem) -> str:
             "inlineChoice",
             "modalFeedback",
             "rubricBlock",
+            *_NOT_SHOWN,
         ):
             return
         if name in ("textEntryInteraction", "inlineChoiceInteraction"):
@@ -278,8 +281,10 @@ def read_item(doc: XmlDoc, name: str = "") -> QtiItem:
     found = [
         e for e in body.iter() if isinstance(e.tag, str) and local(e.tag).endswith("Interaction")
     ]
-    if not found:
-        return problem(body, "the item has no interaction", "itemBody")
+    if not found:  # text only: a description (skipped with --skip-unsupported)
+        item.interaction = "description"
+        item.stem = _body_text(body, item)
+        return item
     if len(found) == 1 and local(found[0].tag) in ESSAYS:  # skipped with --skip-unsupported
         item.interaction = local(found[0].tag)
         prompt = found[0].find(f"{q}prompt")
@@ -507,8 +512,8 @@ def to_foreign(item: QtiItem) -> ForeignQuestion | Problem:
     def refuse(message: str, field: str) -> Problem:
         return Problem(item.lines.get(field, item.line), f"{where}: {message}", field)
 
-    if item.interaction in ESSAYS:
-        q.qtype = "essay"
+    if item.interaction in ESSAYS or item.interaction == "description":
+        q.qtype = "essay" if item.interaction in ESSAYS else "description"
         return q
     if item.templated:
         return refuse(
