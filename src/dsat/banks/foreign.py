@@ -19,7 +19,7 @@ from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats import guard, registry
 from dsat.banks.formats.convert import CategoryMap, ConvertOptions, ConvertProblem, Target, to_item
 from dsat.banks.formats.model import ParseResult, SheetRows
-from dsat.banks.native import BankFile, LoadedBank, expand, load_bank
+from dsat.banks.native import BankFile, LoadedBank, expand
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
 from dsat.domain.items import ITEM_ADAPTER
@@ -347,7 +347,9 @@ def load_any(
     bank = LoadedBank(framework, None, None, []) if framework else None
     if yaml_paths:
         try:
-            bank = load_bank(yaml_paths, framework)
+            read_bank = registry.native().read_bank
+            assert read_bank is not None
+            bank = read_bank(yaml_paths, framework)
         except BankError as exc:
             issues += exc.issues
     if bank is None:

@@ -5,6 +5,7 @@ with the framework file."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from dsat.banks.formats.model import Exported, Native
@@ -43,6 +44,14 @@ def to_yaml(items: Sequence[Any]) -> str:
     return "# dsat question bank (exported)\n" + body
 
 
+def read_bank(paths: Sequence[Path], framework: Any) -> Any:
+    """Every file given, with the framework file among them (or `framework`): a LoadedBank,
+    or BankError with every issue (`dsat.banks.native.load_bank`)."""
+    from dsat.banks.native import load_bank
+
+    return load_bank(paths, framework)
+
+
 def write(items: Sequence[Any]) -> Exported:
     return Exported(to_yaml(items).encode(), len(items))
 
@@ -58,4 +67,5 @@ FORMAT = Spec(
     write=write,
     writes="a bank file",
     native=True,
+    read_bank=read_bank,
 )

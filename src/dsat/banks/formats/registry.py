@@ -40,6 +40,8 @@ class Format(Protocol):
     native: bool  # dsat's own bank files: they say everything (read by dsat.banks.native)
     template: bool  # `bank template --format NAME` writes an example file in it
     write: Callable[[Sequence[Any]], Exported] | None  # None where the format has no writer
+    # native formats: read all the run's files together with the framework (a LoadedBank)
+    read_bank: Callable[[Sequence[Path], Any], Any] | None
 
     def sniff(self, path: Path, data: bytes) -> bool:
         """Whether the content says it is this format (the name too where content is not
@@ -84,6 +86,11 @@ def names(*, writable: bool = False, template: bool = False) -> list[str]:
         for f in FORMATS
         if (not writable or f.write is not None) and (not template or f.template)
     ]
+
+
+def native() -> Format:
+    """dsat's own format, whose files are read together with the framework."""
+    return next(f for f in FORMATS if f.native)
 
 
 def by_suffix(path: Path) -> Format | None:

@@ -36,3 +36,5 @@ class Spec:
     estimate: Callable[[bytes], int] = _no_estimate
     native: bool = False
     template: bool = False
+    # native formats: all the bank files of a run read together, with the framework
+    read_bank: Callable[[Sequence[Path], Any], Any] | None = None
