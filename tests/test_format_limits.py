@@ -142,7 +142,10 @@ def test_a_file_over_64_mb_is_refused_unread(here):
     result = validate("huge.gift")
     assert time.perf_counter() - start < 2
     assert result.exit_code == 1
-    assert "huge.gift:0: the file is 65.0 MB; a bank file may have at most 64.0 MB" in result.stderr
+    assert (
+        "huge.gift:0: size: the file is 65.0 MB; a bank file may have at most 64.0 MB"
+        in result.stderr
+    )
 
 
 def test_deep_yaml_nesting_is_refused_by_a_scan_before_parsing(here):
@@ -155,8 +158,8 @@ def test_deep_yaml_nesting_is_refused_by_a_scan_before_parsing(here):
     result = CliRunner().invoke(main, ["bank", "validate", "deep.yaml", "blocks.yaml"])
     assert time.perf_counter() - start < 3
     assert result.exit_code == 1
-    assert "deep.yaml:1: nested more than 40 levels deep" in result.stderr
-    assert "blocks.yaml:41: nested more than 40 levels deep" in result.stderr
+    assert "deep.yaml:1: nesting: nested more than 40 levels deep" in result.stderr
+    assert "blocks.yaml:41: nesting: nested more than 40 levels deep" in result.stderr
 
 
 def test_flow_style_yaml_with_brackets_in_text_is_not_taken_for_deep(here):
@@ -176,7 +179,7 @@ def test_xml_elements_are_nested_100_deep_at_most(here):
     Path("deep.xml").write_text(item_xml("a").replace("<prompt>Pick A</prompt>", body))
     result = validate("deep.xml")
     assert result.exit_code == 1
-    assert "deep.xml:5: xml: elements nested more than 100 deep" in result.stderr
+    assert "deep.xml:5: nesting: elements nested more than 100 deep" in result.stderr
     assert "RecursionError" not in result.output
 
 

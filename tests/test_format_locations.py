@@ -126,9 +126,9 @@ def test_utf16_and_qti12_files_say_what_they_are(here):
     result = validate("u16.xml", "u16.gift", "canvas.xml", "canvas.zip")
     refused(
         result,
-        "u16.xml:1: UTF-16 text: save the file as UTF-8",
-        "u16.gift:1: UTF-16 text: save the file as UTF-8",
-        "canvas.xml:1: IMS QTI 1.2 (e.g. Canvas): not supported, export QTI 2.1",
+        "u16.xml:1: encoding: UTF-16 text: save the file as UTF-8",
+        "u16.gift:1: encoding: UTF-16 text: save the file as UTF-8",
+        "canvas.xml:1: format: IMS QTI 1.2 (e.g. Canvas): not supported, export QTI 2.1",
         "canvas.zip:imsmanifest.xml:4: type: IMS QTI 1.2 (e.g. Canvas): not supported",
     )
     assert "unknown format" not in result.stderr
@@ -188,14 +188,17 @@ CSV = ",".join(SHEET_HEADER) + "\nt1,4.1,2,true_false,{text},B,true,E\n"
 BIDI = "(a bidirectional formatting character)"
 CASES = {
     # file: (its text, what is reported)
-    "nul.gift": (GIFT.replace("Pick", "Pi\x00ck"), "3: U+0000 (a control character) at column 10"),
-    "esc.gift": (GIFT.replace("safe?", "safe?\x1b[31m"), "1: U+001B (a control character)"),
-    "bidi.aiken": (AIKEN.replace("123456", "\u202e654321"), f"3: U+202E {BIDI}"),
-    "c1.csv": (CSV.format(text="A\x85"), "2: U+0085 (a control character)"),
+    "nul.gift": (
+        GIFT.replace("Pick", "Pi\x00ck"),
+        "3: text: U+0000 (a control character) at column 10",
+    ),
+    "esc.gift": (GIFT.replace("safe?", "safe?\x1b[31m"), "1: text: U+001B (a control character)"),
+    "bidi.aiken": (AIKEN.replace("123456", "\u202e654321"), f"3: text: U+202E {BIDI}"),
+    "c1.csv": (CSV.format(text="A\x85"), "2: text: U+0085 (a control character)"),
     "nul.xml": (MOODLE.format(text="Q\x00"), "6: text: U+0000 (a control character)"),
     "ref.xml": (MOODLE.format(text="Q&#x202E;"), f"6: text: U+202E {BIDI}"),
     "html.xml": (MOODLE.format(text="Q&amp;#27;"), "3: stem.vi: html-tf: U+001B"),
-    "del.yaml": (YAML.format(text="Q\x7f"), "6: U+007F (a control character)"),
+    "del.yaml": (YAML.format(text="Q\x7f"), "6: text: U+007F (a control character)"),
     "esc.yaml": (YAML.format(text="Q\\e"), "6: items[0] (y-1).stem.en: U+001B"),
     "nel.yaml": (YAML.format(text="Q\\N"), "6: items[0] (y-1).stem.en: U+0085"),
 }

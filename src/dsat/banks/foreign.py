@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats import guard, registry
 from dsat.banks.formats.convert import CategoryMap, ConvertOptions, ConvertProblem, Target, to_item
-from dsat.banks.formats.model import ParseResult, SheetRows
+from dsat.banks.formats.model import ParseResult, Problem, SheetRows
 from dsat.banks.native import BankFile, LoadedBank, expand
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
@@ -66,7 +66,7 @@ def detect(path: Path, data: bytes, forced: str | None) -> str | None:
     if forced:
         return forced
     fmt = registry.detect(path, data)
-    return None if fmt is None or isinstance(fmt, str) else fmt.name
+    return None if fmt is None or isinstance(fmt, Problem) else fmt.name
 
 
 def source_sha(data: bytes, kind: str, options: ImportOptions) -> str:
@@ -84,12 +84,12 @@ def read_category_map(path: Path) -> CategoryMap:
     try:
         too_large = guard.size_problem(path.stat().st_size)
         if too_large:
-            raise BankError([BankIssue(shown, too_large.where, "", too_large.message)])
+            raise BankError([BankIssue(shown, too_large.where, too_large.field, too_large.message)])
         data = yamlsource.load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise BankError([BankIssue(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
     except yamlsource.YamlSyntaxError as exc:
-        raise BankError([BankIssue(shown, exc.line, "", str(exc))]) from None
+        raise BankError([BankIssue(shown, exc.line, exc.field, str(exc))]) from None
     except UnicodeDecodeError:
         raise BankError([BankIssue(shown, 0, "", "not UTF-8 text")]) from None
     raw = data.get("categories") if isinstance(data, dict) else None
@@ -321,7 +321,7 @@ def load_any(
         try:
             too_large = guard.size_problem(path.stat().st_size)
             if too_large:
-                issues.append(BankIssue(shown, too_large.where, "", too_large.message))
+                issues.append(BankIssue(shown, too_large.where, too_large.field, too_large.message))
                 continue
             data = path.read_bytes()
         except FileNotFoundError:
@@ -332,8 +332,8 @@ def load_any(
             continue
         if options.format is None:
             found = registry.detect(path, data)
-            if isinstance(found, str):  # recognised and not read: say what it is
-                issues.append(BankIssue(shown, 1, "", found))
+            if isinstance(found, Problem):  # recognised and not read: say what it is
+                issues.append(BankIssue(shown, found.where, found.field, found.message))
                 continue
         kind = detect(path, data, options.format)
         if kind is None:

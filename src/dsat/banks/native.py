@@ -94,7 +94,8 @@ def _read(path: Path) -> tuple[str | None, str | None, list[BankIssue]]:
     try:
         too_large = guard.size_problem(path.stat().st_size)
         if too_large:
-            return None, None, [BankIssue(name, too_large.where, "", too_large.message)]
+            issue = BankIssue(name, too_large.where, too_large.field, too_large.message)
+            return None, None, [issue]
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, None, [BankIssue(name, 0, "", "no such file")]
@@ -110,7 +111,7 @@ def _parse(path: Path, text: str) -> tuple[Any, BankIssue | None]:
     try:
         return yamlsource.load(text), None
     except yamlsource.YamlSyntaxError as exc:
-        return None, BankIssue(display_path(path), exc.line, "", str(exc))
+        return None, BankIssue(display_path(path), exc.line, exc.field, str(exc))
 
 
 def read_framework(path: Path) -> tuple[Framework, str]:

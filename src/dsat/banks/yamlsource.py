@@ -27,8 +27,9 @@ _DUPLICATE = re.compile(r'duplicate entry with key "((?:[^"\\]|\\.)*)"')
 
 
 class YamlSyntaxError(ValueError):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, field: str = ""):
         self.line = line
+        self.field = field
         super().__init__(message)
 
 
@@ -39,7 +40,7 @@ def load(text: str) -> Any:
 
     deep = yaml_depth_problem(text)
     if deep is not None:
-        raise YamlSyntaxError(int(deep.where), deep.message)
+        raise YamlSyntaxError(int(deep.where), deep.message, deep.field)
     if ryaml is not None:
         try:
             return ryaml.loads(text)

@@ -77,7 +77,7 @@ def wide_encoding(data: bytes) -> str | None:
 
 def encoding_problem(data: bytes) -> Problem | None:
     wide = wide_encoding(data)
-    return Problem(1, f"{wide} text: save the file as UTF-8") if wide else None
+    return Problem(1, f"{wide} text: save the file as UTF-8", "encoding") if wide else None
 
 
 def decode_text(
@@ -110,6 +110,7 @@ def size_problem(size: int) -> Problem | None:
     return Problem(
         0,
         f"the file is {size_text(size)}; a bank file may have at most {size_text(MAX_FILE_BYTES)}",
+        "size",
     )
 
 
@@ -129,11 +130,13 @@ def raw_text_problems(text: str) -> list[Problem]:
             continue
         if len(problems) < MAX_REPORTED:
             where = f"{describe(m.group())} at column {m.start() + 1}"
-            problems.append(Problem(no, f"{where} is not allowed: remove it"))
+            problems.append(Problem(no, f"{where} is not allowed: remove it", "text"))
         else:
             more += 1
     if more:
-        problems.append(Problem(problems[-1].where, f"and {more} more lines with such characters"))
+        problems.append(
+            Problem(problems[-1].where, f"and {more} more lines with such characters", "text")
+        )
     return problems
 
 
@@ -197,7 +200,9 @@ def yaml_depth_problem(text: str, limit: int = MAX_YAML_DEPTH) -> Problem | None
     line = _YamlDepth(text, limit).run()
     if line is None:
         return None
-    return Problem(line, f"nested more than {limit} levels deep (a bank file needs about 6)")
+    return Problem(
+        line, f"nested more than {limit} levels deep (a bank file needs about 6)", "nesting"
+    )
 
 
 class _YamlDepth:

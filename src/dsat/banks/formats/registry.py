@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dsat.banks.formats import aiken, dsatyaml, gift, guard, moodlexml, qti, qtipackage, sheet
-from dsat.banks.formats.model import Exported, Native, ParseResult, SheetRows
+from dsat.banks.formats.model import Exported, Native, ParseResult, Problem, SheetRows
 
 Records = ParseResult | SheetRows | Native
 
@@ -100,22 +100,21 @@ def by_suffix(path: Path) -> Format | None:
 
 @dataclass(frozen=True)
 class Refused:
-    """Files dsat recognises and does not read: `check` gives the reason, or None."""
+    """Files dsat recognises and does not read: `check` gives the problem, or None."""
 
     label: str
-    check: Callable[[Path, bytes], str | None]
+    check: Callable[[Path, bytes], Problem | None]
 
 
-def _wide(path: Path, data: bytes) -> str | None:
-    wide = guard.wide_encoding(data)
-    return f"{wide} text: save the file as UTF-8" if wide else None
+def _wide(path: Path, data: bytes) -> Problem | None:
+    return guard.encoding_problem(data)
 
 
-def _qti12(path: Path, data: bytes) -> str | None:
+def _qti12(path: Path, data: bytes) -> Problem | None:
     """An item file of QTI 1.2 (in a package, the package reader says it at the manifest)."""
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] == b"PK\x03\x04" or b"<questestinterop" not in data[:4096]:
         return None
-    return qti.QTI12 if b"<questestinterop" in data[:4096] else None
+    return Problem(1, qti.QTI12, "format")
 
 
 # Tried before the formats: a file that is one of these is refused with the reason.
@@ -125,14 +124,14 @@ REFUSED = (
 )
 
 
-def detect(path: Path, data: bytes) -> Format | str | None:
+def detect(path: Path, data: bytes) -> Format | Problem | None:
     """The format of a file: what its content says first (a zip holding imsmanifest.xml is
-    a QTI package whatever its name), then its suffix; a str is why dsat does not read it
-    (UTF-16 text, QTI 1.2); None when the format is unknown."""
+    a QTI package whatever its name), then its suffix; a Problem says why dsat does not
+    read it (UTF-16 text, QTI 1.2); None when the format is unknown."""
     for r in REFUSED:
-        reason = r.check(path, data)
-        if reason:
-            return reason
+        problem = r.check(path, data)
+        if problem:
+            return problem
     for f in FORMATS:
         if f.sniff(path, data):
             return f

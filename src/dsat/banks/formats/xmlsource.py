@@ -72,7 +72,7 @@ def parse(data: bytes, max_depth: int = MAX_XML_DEPTH) -> XmlDoc:
         depth[0] += 1
         if depth[0] > max_depth:
             raise XmlProblem(
-                expat.CurrentLineNumber, f"elements nested more than {max_depth} deep", "xml"
+                expat.CurrentLineNumber, f"elements nested more than {max_depth} deep", "nesting"
             )
         for k, v in attrs.items():
             literal(v, _name(k).rsplit("}", 1)[-1])
