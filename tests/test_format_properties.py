@@ -6,6 +6,8 @@ random bytes in any format end in located problems, never another exception.
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +64,13 @@ def items(draw, types):
         it["tags"] = draw(
             st.lists(st.from_regex(r"[a-z][a-z0-9-]{1,8}", fullmatch=True), max_size=3)
         )
+    if draw(st.booleans()):  # the fields items gained: they travel in every format too
+        it["enemies"] = draw(st.lists(st.integers(1, 99).map("e-{}".format), unique=True,
+                                      min_size=1, max_size=3))  # fmt: skip
+    if draw(st.booleans()):
+        it["basis"] = draw(st.lists(localized(SHORT), min_size=1, max_size=2))
+    if "basis" in it or draw(st.booleans()):
+        it["reviewed"] = draw(st.dates(date(2000, 1, 1), date(2035, 12, 31))).isoformat()
     if kind in ("single", "multiple"):
         count = draw(st.integers(2, 9))
         custom = draw(st.booleans())
