@@ -235,3 +235,17 @@ def test_tabs_and_line_breaks_are_text(here):
     )
     result = validate("ok.csv")
     assert result.exit_code == 0, result.output
+
+
+def test_the_category_map_is_read_like_a_bank_file(here):
+    Path("q.gift").write_text("$CATEGORY: $course$/A\n\n::q:: Q {=a ~b}\n", encoding="utf-8")
+    Path("map.yaml").write_bytes(b'categories:\n  "$course$/A": "4.\x001"\n')
+    Path("map16.yaml").write_bytes('categories:\n  "a": "4.1"\n'.encode("utf-16"))
+    from dsat.cli import main
+
+    for name, located in (
+        ("map.yaml", "map.yaml:2: text: U+0000 (a control character)"),
+        ("map16.yaml", "map16.yaml:1: encoding: UTF-16 text"),
+    ):
+        result = CliRunner().invoke(main, ["bank", "validate", "q.gift", "--map", name])
+        refused(result, located)

@@ -85,19 +85,21 @@ def read_category_map(path: Path) -> CategoryMap:
         too_large = guard.size_problem(path.stat().st_size)
         if too_large:
             raise BankError([BankIssue(shown, too_large.where, too_large.field, too_large.message)])
-        data = yamlsource.load(path.read_text(encoding="utf-8-sig"))
+        text, problems = guard.decode_text(path.read_bytes(), newlines=False)
     except OSError as exc:
         raise BankError([BankIssue(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
+    if problems:
+        raise BankError([BankIssue(shown, p.where, p.field, p.message) for p in problems])
+    try:
+        data = yamlsource.load(text)
     except yamlsource.YamlSyntaxError as exc:
         raise BankError([BankIssue(shown, exc.line, exc.field, str(exc))]) from None
-    except UnicodeDecodeError:
-        raise BankError([BankIssue(shown, 0, "", "not UTF-8 text")]) from None
     raw = data.get("categories") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         raise BankError([BankIssue(shown, 1, "categories", "expected a mapping of categories")])
     out = CategoryMap()
     problems = []
-    positions = yamlsource.Positions(path.read_text(encoding="utf-8-sig"))
+    positions = yamlsource.Positions(text)
     for key, value in raw.items():
         cat = str(key).strip().strip("/")
         if isinstance(value, str | int | float) and not isinstance(value, bool):
