@@ -205,6 +205,7 @@ def _validate_items(
             collector.add(loc, msg, field_name(loc))
         return BankFile(path, sha, []), collector.resolve()
     items: list[Any] = []
+    escapes = "\\" in text
     known = set(fw.competency_ids()) if fw else None
     shown_path = display_path(path)
     for i, raw in enumerate(header.items):
@@ -229,8 +230,10 @@ def _validate_items(
                 )
             else:
                 first_seen[ident] = f"{shown_path} items[{i}]"
-        bad_text = guard.forbidden_in(raw)
-        if bad_text:  # e.g. "\e" in a quoted string: located at the field that holds it
+        # the file's characters were checked as it was read; only an escape ("\e" in a
+        # double-quoted string) can make another one, located at the field that holds it
+        bad_text = guard.forbidden_in(raw) if escapes else []
+        if bad_text:
             for path, message in bad_text:
                 collector.add(("items", i, *path), message, f"{label}.{guard.dotted(path)}")
             continue

@@ -158,8 +158,25 @@ def text_fields(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[
             yield from text_fields(v, (*path, i))
 
 
+def _any_forbidden(value: Any) -> bool:
+    """Whether some string in `value` holds a character text may not hold (one search)."""
+    stack, strings = [value], []
+    while stack:
+        v = stack.pop()
+        kind = type(v)
+        if kind is str:
+            strings.append(v)
+        elif kind is dict:
+            stack.extend(v.values())
+        elif kind is list or kind is tuple:
+            stack.extend(v)
+    return _IN_TEXT.search("\n".join(strings)) is not None
+
+
 def forbidden_in(value: Any) -> list[tuple[tuple[Any, ...], str]]:
     """(path, message) for each string in `value` holding a character text may not hold."""
+    if not _any_forbidden(value):
+        return []
     out = []
     for path, text in text_fields(value):
         ch = first_forbidden(text)
