@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from dsat.cli import main
-from dsat.services.assessment import AssessmentService
 from dsat.domain.items import ITEM_TYPES
+from dsat.services.assessment import AssessmentService
 from dsat.services.banks import shipped_bank_dir, validate
 
 

@@ -130,6 +130,10 @@ def test_qti_item(name):
         if attr in inter:
             assert item.attrs[attr] == str(inter[attr]).lower()
     assert item.template == exp["response_processing_template"]
-    # and every one of them maps onto a question dsat can hold
+    # and maps onto a question dsat can hold, or is refused with the reason it cannot
     q = qti.to_foreign(item)
-    assert not isinstance(q, qti.Problem), q
+    if "dsat_refuses" in exp:
+        assert isinstance(q, qti.Problem), q
+        assert exp["dsat_refuses"] in q.message
+    else:
+        assert not isinstance(q, qti.Problem), q

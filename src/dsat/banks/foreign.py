@@ -7,7 +7,6 @@ FILE:SHEET!ROW); callers write nothing unless there is no problem at all.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -17,24 +16,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.banks.formats import guard, registry
 from dsat.banks.formats.convert import CategoryMap, ConvertOptions, ConvertProblem, Target, to_item
-from dsat.banks.formats.model import ParseResult
-from dsat.banks.native import BankFile, LoadedBank, expand, load_bank
+from dsat.banks.formats.model import ParseResult, Problem, SheetRows
+from dsat.banks.native import BankFile, LoadedBank, expand
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
 from dsat.domain.items import ITEM_ADAPTER
 from dsat.domain.text import LocalizedText
 
-FORMATS = ("yaml", "gift", "aiken", "moodlexml", "qti", "csv", "xlsx")
-_BY_SUFFIX = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".gift": "gift",
-    ".aiken": "aiken",
-    ".zip": "qti",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-}
+FORMATS = tuple(registry.names())
 Progress = Callable[[int], None]
 
 
@@ -71,40 +62,16 @@ class Loaded:
 
 
 def detect(path: Path, data: bytes, forced: str | None) -> str | None:
+    """The name of the file's format (`forced` when given), or None when it is unknown."""
     if forced:
         return forced
-    if data[:4] == b"PK\x03\x04":  # a zip: a QTI package or a workbook, whatever its name
-        import zipfile
-
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "imsmanifest.xml" in names:
-            return "qti"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    kind = _BY_SUFFIX.get(path.suffix.lower())
-    if kind:
-        return kind
-    head = data[:4096].decode("utf-8", "replace")
-    if path.suffix.lower() == ".xml":
-        if "<quiz" in head:
-            return "moodlexml"
-        if "assessmentItem" in head:
-            return "qti"
-        return None
-    if path.suffix.lower() == ".txt":
-        lines = [ln.strip() for ln in head.splitlines()]
-        if any(ln.startswith("ANSWER:") for ln in lines) and "{" not in head:
-            return "aiken"
-        return "gift"
-    return None
+    fmt = registry.detect(path, data)
+    return None if fmt is None or isinstance(fmt, Problem) else fmt.name
 
 
 def source_sha(data: bytes, kind: str, options: ImportOptions) -> str:
     h = hashlib.sha256(data)
-    if kind != "yaml":
+    if not registry.get(kind).native:  # the file does not say everything: options count
         h.update(options.fingerprint().encode())
     return h.hexdigest()
 
@@ -115,19 +82,24 @@ def read_category_map(path: Path) -> CategoryMap:
 
     shown = display_path(path)
     try:
-        data = yamlsource.load(path.read_text(encoding="utf-8-sig"))
+        too_large = guard.size_problem(path.stat().st_size)
+        if too_large:
+            raise BankError([BankIssue(shown, too_large.where, too_large.field, too_large.message)])
+        text, problems = guard.decode_text(path.read_bytes(), newlines=False)
     except OSError as exc:
         raise BankError([BankIssue(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
+    if problems:
+        raise BankError([BankIssue(shown, p.where, p.field, p.message) for p in problems])
+    try:
+        data = yamlsource.load(text)
     except yamlsource.YamlSyntaxError as exc:
-        raise BankError([BankIssue(shown, exc.line, "", str(exc))]) from None
-    except UnicodeDecodeError:
-        raise BankError([BankIssue(shown, 0, "", "not UTF-8 text")]) from None
+        raise BankError([BankIssue(shown, exc.line, exc.field, str(exc))]) from None
     raw = data.get("categories") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         raise BankError([BankIssue(shown, 1, "categories", "expected a mapping of categories")])
     out = CategoryMap()
     problems = []
-    positions = yamlsource.Positions(path.read_text(encoding="utf-8-sig"))
+    positions = yamlsource.Positions(text)
     for key, value in raw.items():
         cat = str(key).strip().strip("/")
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -205,6 +177,13 @@ class _FileLoad:
                 )
             else:
                 self.first_seen[ident] = here
+        bad_text = guard.forbidden_in(raw)
+        if bad_text:  # text from outside is literal: refused here, at the question's place
+            for path, message in bad_text:
+                self.issue(
+                    where, f"{label}: {message}" if label else message, guard.dotted(path), inner
+                )
+            return
         missing_explanation = not raw.get("explanation") and raw.get("type") != "self_rating"
         if missing_explanation:
             raw = raw | {"explanation": {"vi": "-", "en": "-"}}
@@ -221,21 +200,6 @@ class _FileLoad:
         self.items.append(item)
 
 
-def _read_questions(kind: str, path: Path, data: bytes, load: _FileLoad) -> ParseResult | None:
-    from dsat.banks.formats import aiken, gift, moodlexml, qtipackage
-
-    if kind in ("moodlexml", "qti"):
-        return moodlexml.read(data) if kind == "moodlexml" else qtipackage.read_file(data, "")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        load.issue(line, f"not UTF-8 text: {kind.upper()} files must be saved as UTF-8")
-        return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return gift.read(text) if kind == "gift" else aiken.read(text)
-
-
 def load_file(
     path: Path,
     kind: str,
@@ -247,44 +211,18 @@ def load_file(
     progress: Progress | None = None,
 ) -> tuple[BankFile, list[BankIssue], list[str]]:
     load = _FileLoad(path, fw, first_seen)
-    if kind in ("csv", "xlsx"):
-        _load_sheet(kind, data, options, load, progress)
-    else:
-        parsed = _read_questions(kind, path, data, load)
-        if parsed is not None:
-            for p in parsed.problems:
-                load.issue(p.where, p.message, p.field)
-            prefix = options.id_prefix
-            if prefix is None:
-                from dsat.banks.formats.convert import slug
-
-                prefix = slug(path.stem) + "-"
-            conv = ConvertOptions(
-                options.competency, options.level, categories, prefix, options.skip_unsupported
-            )
-            used: dict[str, int] = {}
-            for q in parsed.questions:
-                inner = q.location if kind == "qti" else ""
-                try:
-                    raw = to_item(q, conv, load.notes)
-                except ConvertProblem as exc:
-                    if options.skip_unsupported and exc.field == "type":
-                        load.notes.append(f"{load.shown}:{q.line}: skipped {q.name!r}: {exc}")
-                    else:
-                        load.issue(q.line, f"{q.name}: {exc}", exc.field, inner)
-                    if progress:
-                        progress(1)
-                    continue
-                if not q.idnumber and "id" not in q.meta:  # names may repeat; ids may not
-                    n = used.get(raw["id"], 0) + 1
-                    used[raw["id"]] = n
-                    if n > 1:
-                        raw["id"] = f"{raw['id'][:76]}-{n}"
-                load.add(raw, q.line, inner)
-                if progress:
-                    progress(1)
-    if kind not in ("csv", "xlsx") and not load.items and not load.issues:
-        load.issue(1, "no questions found")
+    records = registry.get(kind).read(data)
+    for p in records.problems:
+        load.issue(p.where, p.message, p.field, p.inner)
+    if isinstance(records, SheetRows):
+        _load_rows(records, options, load, progress)
+    elif isinstance(records, ParseResult):
+        skipped = _load_questions(records, path, options, categories, load, progress)
+        if not load.items and not load.issues:
+            if skipped:  # the notes say what was skipped; the file is fine
+                load.notes.append(f"{load.shown}: nothing to import (every question was skipped)")
+            else:
+                load.issue(1, "no questions found")
     if load.generated:
         load.notes.append(
             f"{load.shown}: {load.generated} items had no feedback; "
@@ -294,55 +232,70 @@ def load_file(
     return BankFile(path, sha, load.items), load.issues, load.notes
 
 
-def _load_sheet(
-    kind: str, data: bytes, options: ImportOptions, load: _FileLoad, progress: Progress | None
+def _load_questions(
+    parsed: ParseResult,
+    path: Path,
+    options: ImportOptions,
+    categories: CategoryMap | None,
+    load: _FileLoad,
+    progress: Progress | None,
+) -> int:
+    """Convert and validate each question; the number skipped (--skip-unsupported)."""
+    skipped = 0
+    prefix = options.id_prefix
+    if prefix is None:
+        from dsat.banks.formats.convert import slug
+
+        prefix = slug(path.stem) + "-"
+    conv = ConvertOptions(
+        options.competency, options.level, categories, prefix, options.skip_unsupported
+    )
+    used: dict[str, int] = {}
+    for q in parsed.questions:
+        inner = q.location
+        try:
+            raw = to_item(q, conv, load.notes)
+        except ConvertProblem as exc:
+            if options.skip_unsupported and exc.field == "type":
+                place = f"{load.shown}:{inner + ':' if inner else ''}{q.line}"
+                load.notes.append(f"{place}: skipped {q.name!r}: {exc}")
+                skipped += 1
+            else:
+                load.issue(q.line, f"{q.name}: {exc}", exc.field, inner)
+            if progress:
+                progress(1)
+            continue
+        if not q.idnumber and "id" not in q.meta:  # names may repeat; ids may not
+            n = used.get(raw["id"], 0) + 1
+            used[raw["id"]] = n
+            if n > 1:
+                raw["id"] = f"{raw['id'][:76]}-{n}"
+        load.add(raw, q.line, inner)
+        if progress:
+            progress(1)
+    return skipped
+
+
+def _load_rows(
+    records: SheetRows, options: ImportOptions, load: _FileLoad, progress: Progress | None
 ) -> None:
     from dsat.banks.formats import sheet
 
     defaults = {"competency": options.competency, "level": options.level}
-    if kind == "csv":
+    for where, row in records.rows:
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            load.issue(line, "not UTF-8 text: save the CSV as 'CSV UTF-8'")
-            return
-        rows: Any = sheet.read_csv(text)
-    else:
-        if data[:4] != b"PK\x03\x04":
-            load.issue("1", "not an XLSX workbook")
-            return
-        rows = sheet.read_xlsx(data)
-    try:
-        for where, row in rows:
-            if isinstance(row, str):
-                load.issue(where, row)
-                return
-            try:
-                raw = sheet.row_to_item(row, defaults)
-            except ConvertProblem as exc:
-                load.issue(where, str(exc), exc.field)
-                continue
-            load.add(raw, where)
-            if progress:
-                progress(1)
-    except Exception as exc:  # a damaged workbook: openpyxl raises many kinds
-        if isinstance(exc, KeyboardInterrupt | MemoryError):
-            raise
-        load.issue("1", f"cannot read the workbook: {type(exc).__name__}: {exc}")
+            raw = sheet.row_to_item(row, defaults)
+        except ConvertProblem as exc:
+            load.issue(where, str(exc), exc.field)
+            continue
+        load.add(raw, where)
+        if progress:
+            progress(1)
 
 
 def count_questions(kind: str, data: bytes) -> int:
     """A cheap estimate of the number of items, for the progress bar."""
-    if kind == "gift":  # questions are separated by blank lines
-        return data.replace(b"\r\n", b"\n").count(b"\n\n") + 1
-    if kind == "aiken":
-        return data.count(b"ANSWER:")
-    if kind == "csv":
-        return max(0, data.count(b"\n") - 1)
-    if kind == "moodlexml":
-        return data.count(b"<question ")
-    return 0
+    return registry.get(kind).estimate(data)
 
 
 def load_any(
@@ -363,10 +316,15 @@ def load_any(
     yaml_paths: list[Path] = []
     for path in files:
         shown = display_path(path)
-        if options.format is None and path.suffix.lower() in (".yaml", ".yml"):
-            yaml_paths.append(path)
+        named = registry.by_suffix(path)
+        if options.format is None and named is not None and named.native:
+            yaml_paths.append(path)  # read with the framework by banks.native
             continue
         try:
+            too_large = guard.size_problem(path.stat().st_size)
+            if too_large:
+                issues.append(BankIssue(shown, too_large.where, too_large.field, too_large.message))
+                continue
             data = path.read_bytes()
         except FileNotFoundError:
             issues.append(BankIssue(shown, 0, "", "no such file"))
@@ -374,19 +332,26 @@ def load_any(
         except OSError as exc:
             issues.append(BankIssue(shown, 0, "", f"cannot read: {exc.strerror}"))
             continue
+        if options.format is None:
+            found = registry.detect(path, data)
+            if isinstance(found, Problem):  # recognised and not read: say what it is
+                issues.append(BankIssue(shown, found.where, found.field, found.message))
+                continue
         kind = detect(path, data, options.format)
         if kind is None:
             issues.append(
                 BankIssue(shown, 0, "", f"unknown format; give --format ({', '.join(FORMATS)})")
             )
-        elif kind == "yaml":
+        elif registry.get(kind).native:
             yaml_paths.append(path)
         else:
             reads.append((path, kind, data))
     bank = LoadedBank(framework, None, None, []) if framework else None
     if yaml_paths:
         try:
-            bank = load_bank(yaml_paths, framework)
+            read_bank = registry.native().read_bank
+            assert read_bank is not None
+            bank = read_bank(yaml_paths, framework)
         except BankError as exc:
             issues += exc.issues
     if bank is None:

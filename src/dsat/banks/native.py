@@ -16,14 +16,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dsat.banks import yamlsource
 from dsat.banks.errors import BankError, BankIssue, display_path
+from dsat.banks.formats import guard
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
 from dsat.domain.items import ITEM_ADAPTER
 from dsat.domain.text import LocalizedText
-
-YAML_SUFFIXES = (".yaml", ".yml")
-# what a folder is searched for (.txt is too common to be taken for GIFT or Aiken unasked)
-BANK_SUFFIXES = (*YAML_SUFFIXES, ".gift", ".aiken", ".xml", ".zip", ".csv", ".xlsx")
 
 
 class BankHeader(BaseModel):
@@ -55,13 +52,15 @@ class LoadedBank:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders searched recursively, in a stable order, each once."""
+    """Files as given, folders searched recursively (for the suffixes of the formats in
+    `dsat.banks.formats.registry`), in a stable order, each once."""
+    from dsat.banks.formats.registry import searched_suffixes
+
+    searched = searched_suffixes()
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                q for q in p.rglob("*") if q.suffix.lower() in BANK_SUFFIXES and q.is_file()
-            )
+            out += sorted(q for q in p.rglob("*") if q.suffix.lower() in searched and q.is_file())
         else:
             out.append(p)
     seen: set[Path] = set()
@@ -88,35 +87,38 @@ class _FileIssues:
         ]
 
 
-def _read(path: Path) -> tuple[str | None, str | None, BankIssue | None]:
-    """(text, sha256, issue) for one file."""
+def _read(path: Path) -> tuple[str | None, str | None, list[BankIssue]]:
+    """(text, sha256, issues) for one file: no text when it is too large, not UTF-8 or
+    holds control characters."""
     name = display_path(path)
     try:
+        too_large = guard.size_problem(path.stat().st_size)
+        if too_large:
+            issue = BankIssue(name, too_large.where, too_large.field, too_large.message)
+            return None, None, [issue]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, None, BankIssue(name, 0, "", "no such file")
+        return None, None, [BankIssue(name, 0, "", "no such file")]
     except OSError as exc:
-        return None, None, BankIssue(name, 0, "", f"cannot read: {exc.strerror}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, None, BankIssue(name, line, "", "not UTF-8 text")
-    return text, hashlib.sha256(raw).hexdigest(), None
+        return None, None, [BankIssue(name, 0, "", f"cannot read: {exc.strerror}")]
+    text, problems = guard.decode_text(raw, newlines=False)
+    if problems:
+        return None, None, [BankIssue(name, p.where, p.field, p.message) for p in problems]
+    return text, hashlib.sha256(raw).hexdigest(), []
 
 
 def _parse(path: Path, text: str) -> tuple[Any, BankIssue | None]:
     try:
         return yamlsource.load(text), None
     except yamlsource.YamlSyntaxError as exc:
-        return None, BankIssue(display_path(path), exc.line, "", str(exc))
+        return None, BankIssue(display_path(path), exc.line, exc.field, str(exc))
 
 
 def read_framework(path: Path) -> tuple[Framework, str]:
     """Read and validate a framework file on its own."""
-    text, sha, issue = _read(path)
-    if issue:
-        raise BankError([issue])
+    text, sha, read_issues = _read(path)
+    if read_issues:
+        raise BankError(read_issues)
     data, issue = _parse(path, text)
     if issue:
         raise BankError([issue])
@@ -130,6 +132,11 @@ def _validate_framework(path: Path, text: str, data: Any) -> Framework:
         raise BankError(
             [BankIssue(display_path(path), 1, "framework", "required field is missing")]
         )
+    bad_text = guard.forbidden_in(data["framework"])
+    if bad_text:
+        for path, message in bad_text:
+            issues.add(("framework", *path), message, guard.dotted(("framework", *path)))
+        raise BankError(issues.resolve())
     try:
         return Framework.model_validate(data["framework"])
     except ValidationError as exc:
@@ -149,9 +156,11 @@ def load_bank(paths: Sequence[Path], framework: Framework | None = None) -> Load
             [BankIssue(", ".join(map(str, paths)) or ".", 0, "", "no YAML files found")]
         )
     for path in files:
-        text, sha, issue = _read(path)
-        if issue is None:
-            data, issue = _parse(path, text)
+        text, sha, read_issues = _read(path)
+        if read_issues:
+            issues += read_issues
+            continue
+        data, issue = _parse(path, text)
         if issue:
             issues.append(issue)
             continue
@@ -196,6 +205,7 @@ def _validate_items(
             collector.add(loc, msg, field_name(loc))
         return BankFile(path, sha, []), collector.resolve()
     items: list[Any] = []
+    escapes = "\\" in text
     known = set(fw.competency_ids()) if fw else None
     shown_path = display_path(path)
     for i, raw in enumerate(header.items):
@@ -220,6 +230,13 @@ def _validate_items(
                 )
             else:
                 first_seen[ident] = f"{shown_path} items[{i}]"
+        # the file's characters were checked as it was read; only an escape ("\e" in a
+        # double-quoted string) can make another one, located at the field that holds it
+        bad_text = guard.forbidden_in(raw) if escapes else []
+        if bad_text:
+            for path, message in bad_text:
+                collector.add(("items", i, *path), message, f"{label}.{guard.dotted(path)}")
+            continue
         try:
             items.append(ITEM_ADAPTER.validate_python(raw))
         except ValidationError as exc:

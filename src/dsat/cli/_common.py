@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from dsat.banks.formats import registry as format_registry
+
 LANG = click.Choice(["vi", "en"])
 DB_HELP = "SQLite database file (default results/dsat.db, or $DSAT_DB)."
 
@@ -167,7 +169,7 @@ def take(lang: str | None, db: Path | None, seed: int | None, remember: bool) ->
 
 
 FORMAT_HELP = "Input format (default: from the extension and content)."
-IN_FORMATS = click.Choice(["yaml", "gift", "aiken", "moodlexml", "qti", "csv", "xlsx"])
+IN_FORMATS = click.Choice(format_registry.names())
 
 
 def _import_options(f: Any, format_flag: str = "--format") -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from dsat.banks.formats import registry as format_registry
 from dsat.cli._common import (
     DB_HELP,
     _echo,
@@ -134,7 +135,7 @@ def bank_import(
         )
 
 
-OUT_FORMATS = click.Choice(["yaml", "gift", "qti", "xlsx", "csv"])
+OUT_FORMATS = click.Choice(format_registry.names(writable=True))
 
 
 @bank.command("export")
@@ -172,7 +173,6 @@ def bank_export(
     """
     import datetime as dt
 
-    from dsat.banks.export import SUFFIX
     from dsat.services.banks import export_items
 
     database = _maybe_db(db)
@@ -187,14 +187,19 @@ def bank_export(
         return
     if out is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("results") / "exports" / f"bank-{stamp}{SUFFIX[out_fmt]}"
+        suffix = format_registry.get(out_fmt).suffixes[0]
+        out = Path("results") / "exports" / f"bank-{stamp}{suffix}"
     _write_atomic(out, result.data)
     _echo(f"{out}: {result.written} items written ({len(result.skipped)} skipped)")
 
 
 @bank.command("template")
 @click.option(
-    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(format_registry.names(template=True)),
+    default="xlsx",
+    help="Output format.",
 )
 @click.option(
     "--out",
@@ -209,13 +214,12 @@ def bank_template(fmt: str, out: Path | None) -> None:
     Example:
         dsat bank template --format xlsx --out my_items.xlsx
     """
-    from dsat.banks.formats import sheet
     from dsat.banks.formats.examples import example_items
 
     items = example_items()
-    data = sheet.write_xlsx(items) if fmt == "xlsx" else sheet.write_csv(items).encode("utf-8-sig")
-    out = out or Path(f"dsat-bank-template.{fmt}")
-    _write_atomic(out, data)
+    exported = format_registry.export(items, fmt)
+    out = out or Path(f"dsat-bank-template{format_registry.get(fmt).suffixes[0]}")
+    _write_atomic(out, exported.data)
     _echo(f"{out}: template with {len(items)} example items (one per type)")
 
 

@@ -369,9 +369,7 @@ class AssessmentService:
             last = False
             if attempt.mode == "adaptive":
                 responses = self.store.attempts.responses(attempt_id)
-                first_open = next(
-                    (r.position for r in responses if r.answered_at is None), None
-                )
+                first_open = next((r.position for r in responses if r.answered_at is None), None)
                 if position != first_open:
                     raise ServiceError("error.adaptive_final")
                 last = position == responses[-1].position

@@ -8,8 +8,16 @@ with Moodle's wording at the line where they are found.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from dsat.banks.formats.model import ForeignAnswer, ForeignQuestion, ParseResult, Problem
+from dsat.banks.formats.guard import decode_text
+from dsat.banks.formats.model import (
+    ForeignAnswer,
+    ForeignQuestion,
+    ParseResult,
+    Problem,
+)
+from dsat.banks.formats.spec import Spec
 
 _CHOICE = re.compile(r"^([A-Z])[).][ \t]?(.*)$")
 _ANSWER = re.compile(r"^ANSWER:\s*(.*)$")
@@ -90,3 +98,30 @@ def write_question(stem: str, options: list[str], key_index: int) -> str:
     lines += [f"{chr(65 + i)}) {' '.join(o.split())}" for i, o in enumerate(options)]
     lines.append(f"ANSWER: {chr(65 + key_index)}")
     return "\n".join(lines)
+
+
+def _read_file(data: bytes) -> ParseResult:
+    text, problems = decode_text(data, "Aiken files must be saved as UTF-8")
+    return ParseResult(problems=problems) if problems else read(text)
+
+
+def _sniff(path: Path, data: bytes) -> bool:
+    """A .txt file with `ANSWER:` lines and no GIFT braces."""
+    if path.suffix.lower() != ".txt":
+        return False
+    head = data[:4096].decode("utf-8", "replace")
+    lines = [ln.strip() for ln in head.splitlines()]
+    return any(ln.startswith("ANSWER:") for ln in lines) and "{" not in head
+
+
+FORMAT = Spec(
+    name="aiken",
+    label="Aiken",
+    suffixes=(".aiken",),
+    searched=(".aiken",),
+    detected="`.aiken`; `.txt` with `ANSWER:` lines and no `{`",
+    reads="single-answer multiple choice",
+    read=_read_file,
+    sniff=_sniff,
+    estimate=lambda data: data.count(b"ANSWER:"),
+)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsat.banks.formats.model import ForeignQuestion, split_languages, to_plain
-from dsat.domain.text import strip_diacritics
 
 OPTION_IDS = "abcdefghi"
 UNSUPPORTED = {
@@ -22,6 +21,7 @@ UNSUPPORTED = {
 }
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
+_WILDCARD = re.compile(r"(?<!\\)\*")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ class ConvertProblem(ValueError):
 
 
 def slug(text: str) -> str:
+    from dsat.domain.text import strip_diacritics
+
     return _SLUG.sub("-", strip_diacritics(text).lower()).strip("-")[:60]
 
 
@@ -110,7 +112,7 @@ def to_item(q: ForeignQuestion, opts: ConvertOptions, notes: list[str]) -> dict[
             item[key] = meta[key]
     if "tags" not in item and q.tags:
         item["tags"] = q.tags
-    explanation = q.generalfeedback and localized(q.generalfeedback, q.generalfeedbackformat)
+    explanation = _shown(q.generalfeedback, q.generalfeedbackformat)
     if meta.get("type") == "self_rating":
         item["type"] = "self_rating"
         explanation = meta.get("explanation") or explanation
@@ -121,8 +123,29 @@ def to_item(q: ForeignQuestion, opts: ConvertOptions, notes: list[str]) -> dict[
     if builder is None:
         raise ConvertProblem(f"question type {q.qtype!r} is not supported", "type")
     fallback = builder(q, item, meta, notes)
-    item["explanation"] = explanation or (fallback and localized(fallback[0], fallback[1]))
+    item["explanation"] = explanation or (fallback and _shown(*fallback))
     return item
+
+
+def _shown(text: str, fmt: str) -> dict[str, str] | None:
+    """A feedback text as shown, or None when nothing of it shows as text (an image only,
+    markup only): then the next source of the explanation is used."""
+    if not text:
+        return None
+    shown = localized(text, fmt)
+    return shown if shown["vi"].strip() or shown["en"].strip() else None
+
+
+def _literal_answer(text: str) -> str:
+    """A short answer as dsat compares it, from Moodle's form: `*` is Moodle's wildcard (any
+    text) and `\\*` an asterisk. dsat's answers have no wildcard: one is refused."""
+    if _WILDCARD.search(text):
+        raise ConvertProblem(
+            f"answer {text!r}: '*' is Moodle's wildcard (any text) and dsat's short answers "
+            "have none; list the accepted answers, or write \\* for an asterisk",
+            "answers",
+        )
+    return text.replace("\\*", "*")
 
 
 def _item_id(q: ForeignQuestion, opts: ConvertOptions) -> str:
@@ -149,12 +172,8 @@ def _choice(q, item, meta, notes):  # type: ignore[no-untyped-def]
     item["shuffle"] = meta.get("shuffle", True if q.shuffle is None else q.shuffle)
     fractions = [_snap(a.fraction) for a in q.answers]
     full = [i for i, f in enumerate(fractions) if _same(f, 1.0)]
-    if q.single and not any(0 < f < 1 - 1e-6 for f in fractions):
-        if len(full) != 1:
-            raise ConvertProblem(
-                f"a single-answer question needs exactly one answer worth 100% (found {len(full)})",
-                "answers",
-            )
+    if q.single:
+        _single_answer_scoring(q, opts, fractions, full)
         if any(f < 0 for f in fractions):
             notes.append(
                 f"{q.name}: negative marks for wrong answers are not kept"
@@ -183,6 +202,34 @@ def _choice(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return (fbs[0], q.answers[0].feedbackformat) if len(set(fbs)) == 1 else None
 
 
+def _single_answer_scoring(
+    q: ForeignQuestion, opts: list[dict[str, str]], fractions: list[float], full: list[int]
+) -> None:
+    """Refuse what dsat's single choice (one right answer, right or wrong) cannot score as
+    Moodle does: part marks on an answer, several answers worth 100%, none worth 100%."""
+    partial = [i for i, f in enumerate(fractions) if 0 < f < 1 - 1e-6]
+    if partial:
+        shown = ", ".join(f"{opts[i]['en']!r} {fractions[i] * 100:g}%" for i in partial)
+        raise ConvertProblem(
+            f"a single-answer question with part marks ({shown}): dsat scores a single "
+            "choice right or wrong; make the answer wrong (0%) or right (100%), or the "
+            "question a multiple-answer one",
+            "answers",
+        )
+    if len(full) > 1:
+        shown = ", ".join(repr(opts[i]["en"]) for i in full)
+        raise ConvertProblem(
+            f"a single-answer question with {len(full)} answers worth 100% ({shown}): dsat's "
+            "single choice has one right answer; keep one, or make the question a "
+            "multiple-answer one",
+            "answers",
+        )
+    if not full:
+        raise ConvertProblem(
+            "a single-answer question needs an answer worth 100% (found none)", "answers"
+        )
+
+
 def _truefalse(q, item, meta, notes):  # type: ignore[no-untyped-def]
     item["type"] = "true_false"
     if q.correctanswer is None:  # written as a two-way choice (QTI): true first
@@ -208,15 +255,18 @@ def _shortanswer(q, item, meta, notes):  # type: ignore[no-untyped-def]
         if meta.get("match"):
             item["match"] = meta["match"]
         return None
-    full = [a for a in q.answers if _same(a.fraction, 1.0) and a.text != "*"]
-    partial = [a for a in q.answers if 0 < a.fraction < 1 - 1e-6 and a.text != "*"]
-    if any(a.text == "*" and a.fraction > 0 for a in q.answers):
+    if any(a.text.strip() == "*" and a.fraction > 0 for a in q.answers):
         raise ConvertProblem("a catch-all answer '*' that earns marks is not supported", "answers")
+    scored = [a for a in q.answers if a.text.strip() != "*"]  # '*' alone: others' feedback
+    full = [a for a in scored if _same(a.fraction, 1.0)]
+    partial = [a for a in scored if 0 < a.fraction < 1 - 1e-6]
     if not full:
         raise ConvertProblem("no answer is worth 100%", "answers")
-    item["answers"] = [to_plain(a.text, "plain") for a in full]
+    item["answers"] = [_literal_answer(to_plain(a.text, "plain")) for a in full]
     if partial:
-        item["partial"] = [{"text": a.text, "fraction": _snap(a.fraction)} for a in partial]
+        item["partial"] = [
+            {"text": _literal_answer(a.text), "fraction": _snap(a.fraction)} for a in partial
+        ]
     match = dict(meta.get("match") or {})
     if q.case_sensitive is not None and "case_sensitive" not in match:
         match["case_sensitive"] = q.case_sensitive
@@ -273,6 +323,45 @@ def _ordering(q, item, meta, notes):  # type: ignore[no-untyped-def]
     if meta.get("scoring"):
         item["scoring"] = meta["scoring"]
     return None
+
+
+def item_meta(item: Any) -> dict[str, Any]:
+    """What a format cannot say of an item, for dsat's comment (`// dsat: {json}` in GIFT,
+    `<!-- dsat: {json} -->` in QTI); `to_item` reads it back."""
+    meta: dict[str, Any] = {
+        "id": item.id,
+        "competency": item.competency,
+        "level": item.level,
+    }
+    if item.weight != 1.0:
+        meta["weight"] = item.weight
+    if item.tags:
+        meta["tags"] = list(item.tags)
+    if item.enemies:
+        meta["enemies"] = list(item.enemies)
+    if item.basis:
+        meta["basis"] = [b.model_dump() for b in item.basis]
+    if item.reviewed is not None:
+        meta["reviewed"] = item.reviewed.isoformat()
+    options = getattr(item, "options", None)
+    if options and [o.id for o in options] != list(OPTION_IDS[: len(options)]):
+        meta["option_ids"] = [o.id for o in options]
+    if getattr(item, "shuffle", True) is False:
+        meta["shuffle"] = False
+    match = getattr(item, "match", None)
+    if match is not None and match != type(match)():
+        meta["match"] = match.model_dump()
+    if item.type == "short_answer" and "*" in [*item.answers, *(p.text for p in item.partial)]:
+        # GIFT reads a lone '*' as "any other answer": keep the accepted texts here
+        meta["answers"] = list(item.answers)
+        meta["partial"] = [p.model_dump() for p in item.partial]
+    if getattr(item, "unit", None) is not None:
+        meta["unit"] = item.unit.model_dump()
+    if item.type == "ordering":
+        meta["scoring"] = item.scoring
+    if item.type in ("self_rating", "true_false"):
+        meta["type"] = item.type
+    return meta
 
 
 _BUILDERS = {

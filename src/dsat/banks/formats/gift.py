@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from dsat.banks.formats.convert import item_meta
+from dsat.banks.formats.guard import decode_text
 from dsat.banks.formats.model import (
+    Exported,
     ForeignAnswer,
     ForeignQuestion,
     ParseResult,
     Problem,
     SubQuestion,
+    join_languages,
+    strip_tags,
 )
+from dsat.banks.formats.spec import Spec
 
 # Escaped characters become private-use placeholders while the structure is read.
 _ESCAPES = {
@@ -37,33 +43,28 @@ _RESTORE = {v: k for k, v in _ESCAPES.items()} | {_NEWLINE: "\n"}
 _RESTORE_TABLE = str.maketrans(_RESTORE)
 _FORMATS = {"moodle", "html", "plain", "markdown"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_TAG_RE = re.compile(r"\[tag:((?:\\.|[^]\\\n])*)\]")
-_ID_RE = re.compile(r"\[id:((?:\\.|[^]\\\n])*)\]")
+# A marker never closed ends at its line's end (then is no marker): one scan, not one per
+# opening of a long line.
+_TAG_RE = re.compile(r"\[tag:((?:\\.|[^]\\\n])*)(\]|(?=\n)|\Z)")
+_ID_RE = re.compile(r"\[id:((?:\\.|[^]\\\n])*)(\]|(?=\n)|\Z)")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
+_ESCAPED = re.compile(r"\\(.)", re.S)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    if ch == "\\":
+        return "\\"
+    if ch == "n":
+        return _NEWLINE
+    return _ESCAPES.get(ch, m.group())
+
+
 def escape_pre(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "\\":
-                out.append("\\")
-                i += 2
-                continue
-            if nxt in _ESCAPES:
-                out.append(_ESCAPES[nxt])
-                i += 2
-                continue
-            if nxt == "n":
-                out.append(_NEWLINE)
-                i += 2
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    """GIFT's escapes as placeholders (`\\\\` as a backslash), others left as written."""
+    return _ESCAPED.sub(_unescape, text)
 
 
 def escape_post(text: str) -> str:
@@ -72,8 +73,8 @@ def escape_post(text: str) -> str:
 
 def tags_and_idnumber(comment: str) -> tuple[list[str], str]:
     """Moodle's `[tag:…]` / `[id:…]` markers in comment lines (`\\]` escapes a bracket)."""
-    tags = [m.replace("\\]", "]").strip() for m in _TAG_RE.findall(comment)]
-    ids = [m.replace("\\]", "]").strip() for m in _ID_RE.findall(comment)]
+    tags = [m.replace("\\]", "]").strip() for m, end in _TAG_RE.findall(comment) if end]
+    ids = [m.replace("\\]", "]").strip() for m, end in _ID_RE.findall(comment) if end]
     return [t for t in tags if t], (ids[0] if ids else "")
 
 
@@ -189,7 +190,7 @@ def _question(raw: str, line: int, problems: list[Problem]) -> ForeignQuestion |
             qtext = text[:start] + "_____" + after
     qtext, qformat = _with_format(qtext, "moodle")
     if name is None:
-        name = re.sub(r"<[^>]*>", "", qtext).strip().split("\n")[0][:80]
+        name = strip_tags(qtext).strip().split("\n")[0][:80]
     general, general_format = "", qformat
     if "####" in answertext:
         pos = answertext.find("####")
@@ -368,3 +369,104 @@ def write_question(
         body += f"\n    ####{general_feedback}"
     lines.append(f"::{escape(name)}::[plain]{stem}{{\n{body}\n}}")
     return "\n".join(lines)
+
+
+def _text(t: Any) -> str:
+    """A text (a LocalizedText or a str) as GIFT text: {mlang} parts when languages differ."""
+    return escape(t if isinstance(t, str) else join_languages({"vi": t.vi, "en": t.en}))
+
+
+def _answer(text: str) -> str:
+    """A short answer in GIFT: '*' is Moodle's wildcard, so an asterisk is written \\*."""
+    return escape(text.replace("*", "\\*"))
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.7f}".rstrip("0").rstrip(".")
+
+
+def _num(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def write(items: Sequence[Any]) -> Exported:
+    """Items as a GIFT file; types GIFT has no form for are left out (`Exported.skipped`)."""
+    out: list[str] = ["// dsat question bank (exported). Moodle GIFT format.", ""]
+    skipped = []
+    written = 0
+    for item in items:
+        lines = _answers_of(item)
+        if lines is None:
+            skipped.append(f"{item.type} items have no GIFT form: {item.id}")
+            continue
+        meta = item_meta(item)
+        if item.type == "self_rating":
+            if item.explanation is not None:  # a description has no place for feedback
+                meta["explanation"] = item.explanation.model_dump()
+            question = (
+                f"// dsat: {json.dumps(meta, ensure_ascii=False, separators=(',', ':'))}\n"
+                f"::{escape(item.id)}::[plain]{_text(item.stem)}"
+            )
+        else:
+            question = write_question(
+                item.id,
+                _text(item.stem),
+                "\n".join(f"    {ln}" for ln in lines),
+                general_feedback="[plain]" + _text(item.explanation),
+                meta=meta,
+                idnumber=item.id,
+                tags=(),
+            )
+        out += [question, ""]
+        written += 1
+    return Exported("\n".join(out).encode(), written, skipped)
+
+
+def _answers_of(item: Any) -> list[str] | None:
+    match item.type:
+        case "single":
+            return [("=" if o.id == item.key else "~") + _text(o.text) for o in item.options]
+        case "multiple":
+            fr = item.fractions()
+            return [f"~%{_pct(fr[o.id])}%{_text(o.text)}" for o in item.options]
+        case "true_false":
+            return ["TRUE" if item.key else "FALSE"]
+        case "short_answer":
+            full = [f"={_answer(a)}" for a in item.answers]
+            return full + [f"=%{_pct(p.fraction)}%{_answer(p.text)}" for p in item.partial]
+        case "numerical":
+            return [f"#{_num(item.answer)}:{_num(item.tolerance)}"]
+        case "matching":
+            pairs = [f"={_text(p.left)} -> {_text(p.right)}" for p in item.pairs]
+            return pairs + [f"= -> {_text(d)}" for d in item.distractors]
+        case "self_rating":
+            return []
+    return None
+
+
+# ---------------------------------------------------------------- the registry's entry
+
+
+def _read_file(data: bytes) -> ParseResult:
+    text, problems = decode_text(data, "GIFT files must be saved as UTF-8")
+    return ParseResult(problems=problems) if problems else read(text)
+
+
+FORMAT = Spec(
+    name="gift",
+    label="Moodle GIFT",
+    suffixes=(".gift",),
+    searched=(".gift",),
+    detected="`.gift`; `.txt` unless it is Aiken",
+    reads="multiple choice (single and multiple answers, `%n%` weights), true/false with "
+    "feedback, short answer (with part marks), numerical (`n:tolerance`, `min..max`), "
+    "matching, missing word; `$CATEGORY:`, `::titles::`, `[html]/[moodle]/[plain]/[markdown]`, "
+    "`#` and `####` feedback, escapes `\\\\ \\: \\# \\= \\{ \\} \\~ \\n`, "
+    "`[tag:…]`/`[id:…]` in comments",
+    read=_read_file,
+    write=write,
+    writes="a GIFT file",
+    cannot_hold={"ordering": "ordering items have no GIFT form"},
+    sniff=lambda path, data: path.suffix.lower() == ".txt",  # after Aiken's
+    estimate=lambda data: data.replace(b"\r\n", b"\n").count(b"\n\n") + 1,
+)

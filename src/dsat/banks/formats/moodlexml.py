@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dsat.banks.formats.model import (
     ForeignAnswer,
@@ -11,8 +12,13 @@ from dsat.banks.formats.model import (
     ParseResult,
     Problem,
     SubQuestion,
+    strip_tags,
 )
+from dsat.banks.formats.spec import Spec
 from dsat.banks.formats.xmlsource import XmlDoc, XmlProblem, local, parse
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 _FORMATS = {
     "html": "html",
@@ -60,9 +66,7 @@ def _child(el: ET.Element, name: str) -> str:
 
 
 def _strip_tags(text: str) -> str:
-    import re
-
-    return re.sub(r"<[^>]*>", "", text)
+    return strip_tags(text)
 
 
 def read(data: bytes) -> ParseResult:
@@ -70,7 +74,7 @@ def read(data: bytes) -> ParseResult:
     try:
         doc = parse(data)
     except XmlProblem as exc:
-        result.problems.append(Problem(exc.line, str(exc)))
+        result.problems.append(Problem(exc.line, str(exc), exc.field))
         return result
     if local(doc.root.tag) != "quiz":
         result.problems.append(Problem(doc.line(doc.root), "the root element must be <quiz>"))
@@ -113,8 +117,10 @@ def _question(
         idnumber=_child(el, "idnumber"),
         tags=[_text(t).strip() for t in el.findall("tags/tag") if _text(t).strip()],
     )
+    from xml.etree.ElementTree import Comment
+
     for c in el.iter():
-        if c.tag is ET.Comment and (c.text or "").strip().startswith("dsat:"):
+        if c.tag is Comment and (c.text or "").strip().startswith("dsat:"):
             try:
                 meta = json.loads((c.text or "").strip()[5:])
             except json.JSONDecodeError as exc:
@@ -172,3 +178,21 @@ def _question(
     for s in el.findall("subquestion"):
         q.subquestions.append(SubQuestion(_text(s), _fmt(s), _text(s.find("answer")).strip()))
     return q
+
+
+def _sniff(path: Path, data: bytes) -> bool:
+    return path.suffix.lower() == ".xml" and "<quiz" in data[:4096].decode("utf-8", "replace")
+
+
+FORMAT = Spec(
+    name="moodlexml",
+    label="Moodle XML",
+    suffixes=(),
+    searched=(".xml",),
+    detected="`.xml` with the root `<quiz>`",
+    reads="multichoice, truefalse, shortanswer, numerical, matching, ordering; categories, "
+    "tags, idnumbers",
+    read=read,
+    sniff=_sniff,
+    estimate=lambda data: data.count(b"<question "),
+)

@@ -7,14 +7,23 @@ FILE:SHEET!ROW (XLSX).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsat.banks.formats.convert import OPTION_IDS, ConvertProblem
-from dsat.banks.formats.csvtable import csv_table
+from dsat.banks.formats.guard import (
+    MAX_XLSX_MEMBER,
+    MAX_XLSX_TOTAL,
+    PROLOG_BYTES,
+    decode_text,
+    first_forbidden,
+    forbidden_message,
+)
+from dsat.banks.formats.model import Exported, Problem, SheetRows
+from dsat.banks.formats.safezip import ZipRefused, check_members, is_zip, member_names, open_zip
+from dsat.banks.formats.spec import Spec
 
 LETTERS = OPTION_IDS
 BASE = [
@@ -82,7 +91,12 @@ _YES = {"yes", "y", "true", "1", "có", "x", "đúng", "t"}
 _NO = {"no", "n", "false", "0", "không", "sai", "f", ""}
 _TRUE = {"true", "t", "đúng", "yes", "1"}
 _FALSE = {"false", "f", "sai", "no", "0"}
-_SPLIT_LIST = re.compile(r"\s*[,;]\s*")
+_SEPARATORS = re.compile(r"[,;]")
+
+
+def _split_list(text: str) -> list[str]:
+    """A comma- or semicolon-separated list, each entry stripped, empty ones left out."""
+    return [t.strip() for t in _SEPARATORS.split(text) if t.strip()]
 
 
 def _text(row: dict[str, str], name: str) -> dict[str, str] | None:
@@ -137,9 +151,9 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
     if row.get("weight", "").strip():
         item["weight"] = _number(row["weight"], "weight")
     if row.get("tags", "").strip():
-        item["tags"] = [t for t in _SPLIT_LIST.split(row["tags"].strip()) if t]
+        item["tags"] = _split_list(row["tags"])
     if row.get("enemies", "").strip():
-        item["enemies"] = [t for t in _SPLIT_LIST.split(row["enemies"].strip()) if t]
+        item["enemies"] = _split_list(row["enemies"])
     basis = [
         [p.strip() for p in row.get(f"basis_{lang}", "").split("|") if p.strip()]
         for lang in ("vi", "en")
@@ -156,7 +170,7 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         t = _text(row, f"option_{c}")
         if t:
             options.append(t)
-    custom_ids = [i for i in _SPLIT_LIST.split(row.get("option_ids", "").strip()) if i]
+    custom_ids = _split_list(row.get("option_ids", "").strip())
     ids = custom_ids or list(LETTERS[: len(options)])
     key = row.get("key", "").strip()
     if kind in ("single", "multiple"):
@@ -169,8 +183,8 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
         if kind == "single":
             item["key"] = key
         else:
-            item["key"] = [k for k in _SPLIT_LIST.split(key) if k]
-            for part in (p for p in _SPLIT_LIST.split(row.get("fractions", "").strip()) if p):
+            item["key"] = _split_list(key)
+            for part in _split_list(row.get("fractions", "")):
                 oid, sep, value = part.partition("=")
                 match = next((o for o in item["options"] if o["id"] == oid.strip()), None)
                 if not sep or match is None:
@@ -337,52 +351,105 @@ def check_header(header: list[str]) -> str | None:
     return None
 
 
-def read_csv(text: str) -> Iterator[tuple[int, dict[str, str] | str]]:
-    """(line, row) per data row; a str instead of a row is a problem with the header."""
-    header, rows = csv_table(text)
-    if not header:
-        yield 1, "the file is empty"
-        return
-    problem = check_header(header)
-    if problem:
-        yield 1, problem
-        return
-    for line, cells in rows:
-        yield line, {h: c for h, c in zip(header, cells, strict=False) if h}
+def read_csv(text: str) -> SheetRows:
+    """Each data row with its line; a problem with the header instead of rows."""
+    from dsat.banks.formats.csvtable import CsvProblem, csv_table
 
-
-def read_xlsx(data: bytes) -> Iterator[tuple[str, dict[str, str] | str]]:
-    """(SHEET!ROW, row) per data row of the items sheet (the first sheet when none is named
-    Items)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    out = SheetRows()
     try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        try:
-            header = _header(list(next(rows)))
-        except StopIteration:
-            yield f"{ws.title}!1", "the sheet is empty"
-            return
+        header, rows = csv_table(text)
+        if not header:
+            return SheetRows(problems=[Problem(1, "the file is empty")])
         problem = check_header(header)
         if problem:
-            yield f"{ws.title}!1", problem
-            return
+            return SheetRows(problems=[Problem(1, problem)])
+        for line, cells in rows:
+            row = {
+                h: restore(c.replace("\r\n", "\n"))
+                for h, c in zip(header, cells, strict=False)
+                if h
+            }
+            out.rows.append((line, row))
+    except CsvProblem as exc:
+        out.problems.append(Problem(exc.line, str(exc)))
+    return out
+
+
+def read_xlsx(data: bytes) -> SheetRows:
+    """Each data row of the items sheet (the first sheet when none is named Items) with its
+    place, SHEET!ROW; a problem with the header instead of rows. A formula, or a control
+    character, in a cell is a problem at its row, named by its column."""
+    from openpyxl import load_workbook
+
+    out = SheetRows()
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = ws.iter_rows()
+        try:
+            header = _header([c.value for c in next(rows)])
+        except StopIteration:
+            out.problems.append(Problem(f"{ws.title}!1", "the sheet is empty"))
+            return out
+        problem = check_header(header)
+        if problem:
+            out.problems.append(Problem(f"{ws.title}!1", problem))
+            return out
         for n, cells in enumerate(rows, 2):
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            yield f"{ws.title}!{n}", {h: _cell(c) for h, c in zip(header, cells, strict=False) if h}
+            where = f"{ws.title}!{n}"
+            values: dict[str, str] = {}
+            bad: list[Problem] = []
+            for h, c in zip(header, cells, strict=False):
+                if not h or c.value is None:
+                    continue
+                if c.data_type == "f":
+                    bad.append(Problem(where, f"a formula ({c.value}): type the value", h))
+                    continue
+                text = _cell(c.value).replace("\r\n", "\n")
+                ch = first_forbidden(text)
+                if ch is not None:
+                    bad.append(Problem(where, forbidden_message(ch), h))
+                    continue
+                values[h] = restore(text)
+            if bad:
+                out.problems += bad
+            elif any(v.strip() for v in values.values()):
+                out.rows.append((where, values))
     finally:
         wb.close()
+    return out
+
+
+# A spreadsheet takes a cell that starts so for a formula (OWASP: CSV injection).
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def neutralise(text: str, *, quoted_only: bool = False) -> str:
+    """A cell as a spreadsheet shows it literally: one more ' before a text that starts
+    with = + - @ tab or CR (after any quotes); a plain number is left a number. With
+    `quoted_only` (XLSX, whose text cells are never formulas), only texts that already
+    start with a quote get one, so that `restore` gives them back exactly."""
+    if not _FORMULA_START.match(text) or _NUMBER.fullmatch(text):
+        return text
+    if quoted_only and not text.startswith("'"):
+        return text
+    return "'" + text
+
+
+def restore(text: str) -> str:
+    """The inverse of `neutralise`: one ' fewer before a formula start."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
 
 
 def write_csv(items: Iterable[Any]) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for item in items:
-        writer.writerow(item_to_row(item))
+        writer.writerow({k: neutralise(v) for k, v in item_to_row(item).items()})
     return out.getvalue()
 
 
@@ -403,9 +470,9 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
         cell.alignment = Alignment(vertical="center")
     for item in items:
         row = item_to_row(item)
-        ws.append([row[c] for c in COLUMNS])
+        ws.append([neutralise(row[c], quoted_only=True) for c in COLUMNS])
         for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and cell.value:
                 cell.data_type = "s"  # text such as "=SUM(A1:A3)" stays text, not a formula
     ws.freeze_panes = "E2"
     ws.auto_filter.ref = ws.dimensions
@@ -433,3 +500,95 @@ def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the registry's entries
+
+
+def _read_csv_file(data: bytes) -> SheetRows:
+    text, problems = decode_text(data, "save the CSV as 'CSV UTF-8'", newlines=False)
+    return SheetRows(problems=problems) if problems else read_csv(text)
+
+
+def _read_xlsx_file(data: bytes) -> SheetRows:
+    if not is_zip(data):
+        return SheetRows(problems=[Problem("1", "not an XLSX workbook")])
+    problems = _workbook_problems(data)
+    if problems:
+        return SheetRows(problems=problems)
+    try:
+        return read_xlsx(data)
+    except Exception as exc:  # a damaged workbook: openpyxl raises many kinds
+        if isinstance(exc, KeyboardInterrupt | MemoryError):
+            raise
+        return SheetRows(
+            problems=[Problem("1", f"cannot read the workbook: {type(exc).__name__}: {exc}")]
+        )
+
+
+_XML_PARTS = (".xml", ".rels")
+
+
+def _workbook_problems(data: bytes) -> list[Problem]:
+    """What stops a workbook being handed to openpyxl: a damaged or encrypted zip, parts
+    too large or compressed like a zip bomb, a DTD in a part (checked in each part's
+    prolog, whatever its encoding)."""
+    from dsat.banks.formats.xmlsource import prolog_problem
+
+    try:
+        zf = open_zip(data)
+    except ZipRefused as exc:
+        return [exc.problem]
+    with zf:
+        parts = [n for n in zf.namelist() if n.lower().endswith(_XML_PARTS)]
+        problems = check_members(zf, parts, MAX_XLSX_MEMBER, MAX_XLSX_TOTAL)
+        if problems:
+            return problems
+        for name in parts:
+            try:
+                with zf.open(name) as fh:
+                    head = fh.read(PROLOG_BYTES)
+            except Exception as exc:  # damaged data: zlib.error, BadZipFile (CRC), ...
+                if isinstance(exc, KeyboardInterrupt | MemoryError):
+                    raise
+                return [Problem(0, f"damaged zip member: {exc}", "zip", name)]
+            bad = prolog_problem(head)
+            if bad is not None:
+                problems.append(Problem(bad.line, str(bad), bad.field, name))
+    return problems
+
+
+def _write_csv(items: Sequence[Any]) -> Exported:
+    return Exported(write_csv(items).encode("utf-8-sig"), len(items))
+
+
+def _write_xlsx(items: Sequence[Any]) -> Exported:
+    return Exported(write_xlsx(items), len(items))
+
+
+CSV = Spec(
+    name="csv",
+    label="spreadsheet, CSV",
+    suffixes=(".csv",),
+    searched=(".csv",),
+    detected="`.csv` (UTF-8; comma, semicolon or tab)",
+    reads="every type (the columns of `bank template`)",
+    read=_read_csv_file,
+    write=_write_csv,
+    writes="a UTF-8 CSV file",
+    estimate=lambda data: max(0, data.count(b"\n") - 1),
+    template=True,
+)
+XLSX = Spec(
+    name="xlsx",
+    label="spreadsheet, XLSX",
+    suffixes=(".xlsx",),
+    searched=(".xlsx",),
+    detected="a zip holding `xl/workbook.xml`, whatever its name; `.xlsx`",
+    reads="every type (the columns of `bank template`)",
+    read=_read_xlsx_file,
+    write=_write_xlsx,
+    writes="a workbook with a Guide sheet",
+    sniff=lambda path, data: is_zip(data) and "xl/workbook.xml" in member_names(data),
+    template=True,
+)
