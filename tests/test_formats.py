@@ -291,11 +291,15 @@ def test_export_of_the_shipped_bank_imports_back_to_the_same_items(here, fmt):
 
 
 def test_diff_names_added_changed_and_removed(here):
-    src = shipped_bank_dir() / "4-safety.yaml"
-    text = src.read_text(encoding="utf-8")
-    Path("old.yaml").write_text(text, encoding="utf-8")
-    new = text.replace('id: "4.1-01"', 'id: "4.1-99"').replace("P@ss1.", "P@ssw0rd1.", 1)
-    Path("new.yaml").write_text(new, encoding="utf-8")
+    import yaml
+
+    src = shipped_bank_dir() / "4.1-devices.yaml"
+    Path("old.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    items = {it["id"]: it for it in data["items"]}
+    items["4.1-01"]["id"] = "4.1-99"
+    items["4.1-02"]["stem"]["en"] += " (reworded)"
+    Path("new.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = CliRunner().invoke(main, ["bank", "diff", "old.yaml", "new.yaml"])
     assert result.exit_code == 1
     lines = result.output.splitlines()

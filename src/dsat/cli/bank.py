@@ -237,7 +237,7 @@ def bank_diff(old: Path, new: Path, as_json: bool, db: Path | None, **kw: Any) -
 
     \b
     Example:
-        dsat bank diff question_banks/4-safety.yaml new/4-safety.xlsx
+        dsat bank diff question_banks/4.1-devices.yaml new/4.1-devices.xlsx
     """
     from dsat.services.banks import diff_banks
 
