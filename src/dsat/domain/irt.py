@@ -60,6 +60,10 @@ def steps_of(item: Item) -> int:
             k = len(item.key)
         case ShortAnswerItem():
             k = 1 + len({p.fraction for p in item.partial})
+        case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
+            from dsat.domain.tasks.registry import get
+
+            k = get(item.template).steps
         case _:
             k = 1
     return max(1, min(MAX_STEPS, k))

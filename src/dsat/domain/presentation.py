@@ -23,9 +23,11 @@ from dsat.domain.items import (
     SingleChoiceItem,
     TrueFalseItem,
 )
+from dsat.domain.tasks import GeneratedTask
+from dsat.domain.tasks.model import MARK_NAMES, MARKS, TaskView
 from dsat.domain.text import LocalizedText, clean
 
-Kind = Literal["choice", "multi", "text", "number", "matching", "ordering"]
+Kind = Literal["choice", "multi", "text", "number", "matching", "ordering", "task"]
 TRUE = LocalizedText(vi="Đúng", en="True")
 FALSE = LocalizedText(vi="Sai", en="False")
 
@@ -46,6 +48,7 @@ class PresentedItem(BaseModel):
     choices: list[Choice] = []  # options, scale steps, rights (matching) or steps (ordering)
     lefts: list[LocalizedText] = []  # matching only
     unit: LocalizedText | None = None  # numerical only
+    task: TaskView | None = None  # generated tasks: the variant's view (never its key)
 
 
 def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
@@ -80,6 +83,15 @@ def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> Present
         case OrderingItem():
             steps = [Choice(value=i, text=s) for i, s in ordered(item.steps)]
             return PresentedItem(kind="ordering", choices=steps, **base)
+        case GeneratedTask():
+            view = item.view
+            choices: list[Choice] = []
+            if view.answer_kind == "marks":
+                choices = [Choice(value=m, text=MARK_NAMES[m]) for m in MARKS]
+            elif view.answer_kind == "pick":
+                choices = [Choice(value=site.id, text=LocalizedText.same(site.address))
+                           for site in view.sites]  # fmt: skip
+            return PresentedItem(kind="task", choices=choices, unit=view.unit, task=view, **base)
     raise ValueError(f"unsupported item type {type(item).__name__}")
 
 
@@ -121,7 +133,28 @@ def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | N
             )
         case OrderingItem():
             return _each([item.steps[i] for i in answer], " → ")
+        case GeneratedTask():
+            return _task_answer(item.view, answer)
     return LocalizedText.same(clean(str(answer)))
+
+
+def _numbered_marks(marks: list[str | None]) -> LocalizedText:
+    def one(lang: Literal["vi", "en"]) -> str:
+        return "; ".join(
+            f"{i}. {MARK_NAMES[m].get(lang) if m else '—'}" for i, m in enumerate(marks, 1)
+        )
+
+    return LocalizedText(vi=one("vi"), en=one("en"))
+
+
+def _task_answer(view: TaskView, answer: Any) -> LocalizedText:
+    match view.answer_kind:
+        case "marks":
+            return _numbered_marks(list(answer))
+        case "pick":
+            chosen = [s.address for s in view.sites if s.id in answer]
+            return LocalizedText.same("; ".join(chosen) or "—")
+    return LocalizedText.same(clean(str(answer)).strip() or "—")
 
 
 def describe_key(item: Item, lang: Literal["vi", "en"] | None = None) -> Any:
@@ -152,4 +185,29 @@ def _key_text(item: Item) -> LocalizedText | None:
             return _pairs([(p.left, p.right) for p in item.pairs])
         case OrderingItem():
             return _each(list(item.steps), " → ")
+        case GeneratedTask():
+            return _task_key(item.view, item.key)
     return None
+
+
+def _task_key(view: TaskView, key: Any) -> LocalizedText:
+    match view.answer_kind:
+        case "number":
+            tol = f" (± {key.tolerance:g})" if key.tolerance else ""
+            if view.unit:
+                return LocalizedText(
+                    vi=f"{key.number:g} {view.unit.vi}{tol}",
+                    en=f"{key.number:g} {view.unit.en}{tol}",
+                )
+            return LocalizedText.same(f"{key.number:g}{tol}")
+        case "text":
+            return LocalizedText.same(" / ".join(key.texts))
+        case "marks":
+            return _numbered_marks(list(key.marks))
+    chosen = [s.address for s in view.sites if s.id in key.picks]
+    return LocalizedText.same("; ".join(chosen))
+
+
+def describe_working(item: Any) -> LocalizedText | None:
+    """How a generated task's answer follows from its data (None for other items)."""
+    return item.key.working if isinstance(item, GeneratedTask) else None

@@ -25,6 +25,7 @@ from dsat.domain.measure import precision
 from dsat.domain.presentation import PresentedItem, present
 from dsat.domain.results import Answered, Scored, score_attempt
 from dsat.domain.scoring import AnswerError, check_answer, is_answered
+from dsat.domain.tasks import concrete
 from dsat.services import adaptive, leases
 from dsat.services.candidates import EMPLOYEE_ID, SignedIn, identify
 from dsat.services.clock import Clock, system_clock
@@ -330,7 +331,9 @@ class AssessmentService:
             Slot(
                 position=r.position,
                 competency_id=r.competency_id,
-                item=present(items[(r.item_id, r.item_version)], r.order, self.fw),
+                item=present(
+                    concrete(items[(r.item_id, r.item_version)], r.variant), r.order, self.fw
+                ),
                 answer=r.answer,
                 flagged=r.flagged,
                 saved_at=r.answered_at,
@@ -375,7 +378,7 @@ class AssessmentService:
                 last = position == responses[-1].position
             try:
                 value = check_answer(
-                    self.item(at[0], at[1]), answer, len(self.fw.self_rating_scale)
+                    concrete(self.item(at[0], at[1]), at[2]), answer, len(self.fw.self_rating_scale)
                 )
             except AnswerError as exc:
                 raise ServiceError("error.answer", detail=str(exc)) from None
@@ -411,8 +414,8 @@ class AssessmentService:
         params = self.store.measurement.current(keys, upto)
         rows = [
             Answered(
-                r.position, r.competency_id, items[(r.item_id, r.item_version)], r.answer,
-                r.pretest,
+                r.position, r.competency_id,
+                concrete(items[(r.item_id, r.item_version)], r.variant), r.answer, r.pretest,
                 adaptive.params_of(p) if (p := params.get((r.item_id, r.item_version))) else None,
                 p is not None and p.source == "calibrated",
             )

@@ -84,6 +84,11 @@ def parse_answer(item: Any, raw: str, scale: int) -> Any:
             except ValueError:
                 raise AnswerError(f"expected numbers from 1, got {text!r}") from None
             return numbers if item.type == "ordering" else numbers[0]
+        case "task":
+            raise AnswerError(
+                "a practical task is generated for each candidate on screen; it cannot be "
+                "answered on a sheet"
+            )
     return text
 
 

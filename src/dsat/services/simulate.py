@@ -26,7 +26,9 @@ from dsat.domain.framework import Framework
 from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities, steps_of
 from dsat.domain.items import Item
 from dsat.domain.measure import proficient_cut
+from dsat.domain.places import DEPARTMENTS, MINISTRIES, MINISTRY_PARTS, OFFICES, PROVINCES
 from dsat.domain.results import Answered, score_attempt
+from dsat.domain.tasks import concrete
 from dsat.services.adaptive import params_of
 from dsat.services.assessment import FULL_SCOPE
 from dsat.services.errors import ServiceError
@@ -34,20 +36,6 @@ from dsat.store import Store
 from dsat.store.base import now_iso
 from dsat.store.results import Finished
 
-# The 34 provinces and centrally-run cities since 1 July 2025 (Resolution 202/2025/QH15).
-PROVINCES = (
-    "Hà Nội", "TP. Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang",
-    "Bắc Ninh", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Đồng Tháp",
-    "Gia Lai", "Hà Tĩnh", "Hưng Yên", "Khánh Hòa", "Lai Châu", "Lâm Đồng", "Lạng Sơn",
-    "Lào Cai", "Nghệ An", "Ninh Bình", "Phú Thọ", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
-    "Sơn La", "Tây Ninh", "Thái Nguyên", "Thanh Hóa", "Tuyên Quang", "Vĩnh Long",
-)  # fmt: skip
-DEPARTMENTS = ("Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo",
-               "Sở Khoa học và Công nghệ", "Văn phòng UBND")  # fmt: skip
-MINISTRIES = ("Bộ Nội vụ", "Bộ Tài chính", "Bộ Y tế", "Bộ Khoa học và Công nghệ")
-MINISTRY_PARTS = ("Vụ Tổ chức cán bộ", "Văn phòng Bộ", "Vụ Kế hoạch - Tài chính",
-                  "Cục Chuyển đổi số")  # fmt: skip
-OFFICES = ("Phòng Tổng hợp", "Phòng Nghiệp vụ", "Phòng Hành chính")
 POSITIONS = (("Cán sự", -0.3), ("Chuyên viên", 0.0), ("Chuyên viên chính", 0.3),
              ("Chuyên viên cao cấp", 0.5), ("Lãnh đạo phòng", 0.2))  # fmt: skip
 SIM_PREFIX = "SIM"
@@ -114,6 +102,32 @@ def answer_for(item: Item, cat: int, steps: int, rng: random.Random, scale: int)
             return order
         case "self_rating":
             return max(0, min(scale - 1, round(1.5 + (cat - 0.5) * 2 + rng.gauss(0, 0.7))))
+        case "task":
+            return _task_answer(item, share, rng)
+    return None
+
+
+def _task_answer(task: Any, share: float, rng: random.Random) -> Any:
+    """An answer to one generated task earning about `share` of its credit."""
+    view, key = task.view, task.key
+    match view.answer_kind:
+        case "number":
+            return f"{key.number:g}" if share >= 1 else f"{key.number + key.tolerance + 1:g}"
+        case "text":
+            return key.texts[0] if share >= 1 else "không rõ"
+        case "marks":
+            n = len(key.marks)
+            right = set(rng.sample(range(n), round(share * n)))
+            return [
+                mark if i in right else ("safe" if mark != "safe" else "phishing")
+                for i, mark in enumerate(key.marks)
+            ]
+        case "pick":
+            genuine = list(key.picks)
+            fakes = [site.id for site in view.sites if site.id not in genuine]
+            if share >= 1:
+                return genuine
+            return [rng.choice(fakes)] if share == 0 else [genuine[0], rng.choice(fakes)]
     return None
 
 
@@ -239,7 +253,7 @@ def simulate(
                     )
             answers, rows = [], []
             for pos, (e, cat) in enumerate(zip(entries, cats, strict=True)):
-                item = by_key[(e.item_id, e.version)].item
+                item = concrete(by_key[(e.item_id, e.version)].item, e.variant)
                 steps = (
                     steps_of(item)
                     if params.get((e.item_id, e.version), prior_params(item, fw.scale)).steps

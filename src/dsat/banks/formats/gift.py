@@ -466,7 +466,10 @@ FORMAT = Spec(
     read=_read_file,
     write=write,
     writes="a GIFT file",
-    cannot_hold={"ordering": "ordering items have no GIFT form"},
+    cannot_hold={
+        "ordering": "ordering items have no GIFT form",
+        "task": "practical tasks have no GIFT form",
+    },
     sniff=lambda path, data: path.suffix.lower() == ".txt",  # after Aiken's
     estimate=lambda data: data.replace(b"\r\n", b"\n").count(b"\n\n") + 1,
 )

@@ -180,6 +180,9 @@ FORMAT = Spec(
     read=lambda data: read_file(data, ""),
     write=write,
     writes="a QTI 2.1 package",
-    cannot_hold={"self_rating": "self_rating items have no QTI form"},
+    cannot_hold={
+        "self_rating": "self_rating items have no QTI form",
+        "task": "practical tasks have no QTI form",
+    },
     sniff=_sniff,
 )

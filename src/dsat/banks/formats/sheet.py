@@ -566,15 +566,18 @@ def _write_xlsx(items: Sequence[Any]) -> Exported:
     return Exported(write_xlsx(items), len(items))
 
 
+TASKS_ONLY_YAML = "practical tasks are written in dsat's YAML only (their settings have no column)"
+
 CSV = Spec(
     name="csv",
     label="spreadsheet, CSV",
     suffixes=(".csv",),
     searched=(".csv",),
     detected="`.csv` (UTF-8; comma, semicolon or tab)",
-    reads="every type (the columns of `bank template`)",
+    reads="every type but practical tasks (the columns of `bank template`)",
     read=_read_csv_file,
     write=_write_csv,
+    cannot_hold={"task": TASKS_ONLY_YAML},
     writes="a UTF-8 CSV file",
     estimate=lambda data: max(0, data.count(b"\n") - 1),
     template=True,
@@ -585,9 +588,10 @@ XLSX = Spec(
     suffixes=(".xlsx",),
     searched=(".xlsx",),
     detected="a zip holding `xl/workbook.xml`, whatever its name; `.xlsx`",
-    reads="every type (the columns of `bank template`)",
+    reads="every type but practical tasks (the columns of `bank template`)",
     read=_read_xlsx_file,
     write=_write_xlsx,
+    cannot_hold={"task": TASKS_ONLY_YAML},
     writes="a workbook with a Guide sheet",
     sniff=lambda path, data: is_zip(data) and "xl/workbook.xml" in member_names(data),
     template=True,

@@ -64,9 +64,13 @@ class KeyAnswer(Widget):
 class ChoiceAnswer(KeyAnswer):
     """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
 
-    def __init__(self, item: PresentedItem, value: Any, lang: str = "vi", **kw: Any):
+    def __init__(
+        self, item: PresentedItem, value: Any, lang: str = "vi", multi: bool | None = None,
+        **kw: Any,
+    ):  # fmt: skip
         super().__init__(**kw)
-        self.item, self.multi, self.lang = item, item.kind == "multi", lang
+        self.item, self.lang = item, lang
+        self.multi = item.kind == "multi" if multi is None else multi
         self.value: Any = list(value or []) if self.multi else value
         self.cursor = 0
         values = [c.value for c in item.choices]
@@ -207,7 +211,15 @@ class OrderingAnswer(KeyAnswer):
         return out
 
 
-def answer_widget(item: PresentedItem, value: Any, your_order: str, lang: str = "vi") -> Widget:
+def answer_widget(
+    item: PresentedItem, value: Any, your_order: str, lang: str = "vi",
+    labels: dict[str, str] | None = None,
+) -> Widget:  # fmt: skip
+    """The widget for an item's kind; `labels`: the task widgets' words in `lang`."""
+    if item.kind == "task":
+        from dsat.tui.widgets.tasks import task_widget
+
+        return task_widget(item, value, lang, labels or {})  # type: ignore[no-any-return]
     if item.kind in ("choice", "multi"):
         return ChoiceAnswer(item, value, lang, id="answer")
     if item.kind in ("text", "number"):
