@@ -19,6 +19,15 @@ def test_the_bank_format_example_validates(tmp_path: Path):
     path.write_text(example, encoding="utf-8")
     loaded = validate([shipped_bank_dir() / "framework.yaml", path])
     assert {i.type for i in loaded.items} == set(ITEM_TYPES)
+    # the docs never print a live item with its key: no example is close to a bank item
+    from difflib import SequenceMatcher
+
+    bank = validate([shipped_bank_dir()]).items
+    for ex in loaded.items:
+        for it in bank:
+            for lang in ("vi", "en"):
+                ratio = SequenceMatcher(None, ex.stem.get(lang), it.stem.get(lang)).ratio()
+                assert ratio < 0.6, (ex.id, it.id, lang)
 
 
 def test_readme_opens_with_two_commands_and_ci_runs_the_second():
