@@ -12,6 +12,7 @@ import click
 from dsat.banks.formats import registry as format_registry
 from dsat.cli._common import (
     DB_HELP,
+    LANG,
     _echo,
     _fail,
     _import_options,
@@ -308,11 +309,15 @@ def bank_schema() -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Output file (default results/exports/item-stats-<time>.<ext>).")  # fmt: skip
 @click.option("--include-simulated", is_flag=True, help="Count simulated attempts too.")
+@click.option("--tui", is_flag=True,
+              help="Open the trainers' screen: a sortable table, distractor bars.")  # fmt: skip
+@click.option("--lang", type=LANG, default=None, help="Language of the screen (default vi).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("trainer")
 def bank_stats(
-    scope: str, pick: str, fmt: str, out: Path | None, include_simulated: bool, db: Path | None
-) -> None:
+    scope: str, pick: str, fmt: str, out: Path | None, include_simulated: bool, tui: bool,
+    lang: str | None, db: Path | None,
+) -> None:  # fmt: skip
     """How each item performs, with Moodle's quiz statistics, and the items to look at.
 
     Per item version: n, facility, standard deviation, random guess score, discrimination
@@ -327,6 +332,7 @@ def bank_stats(
     Example:
         dsat bank stats --scope 4.1
         dsat bank stats --scope full --format xlsx --out stats.xlsx
+        dsat bank stats --scope 4 --tui
     """
     import datetime as dt
 
@@ -334,6 +340,14 @@ def bank_stats(
     from dsat.services.measurement import statistics
 
     database = _open_db(db, create=False)
+    if tui:
+        from dsat.settings import load_settings
+        from dsat.tui.trainer import TrainerApp
+
+        language = load_settings(db=db, lang=lang).lang
+        TrainerApp(database, default_framework(database), scope, lang=language, pick=pick,
+                   include_simulated=include_simulated).run()  # fmt: skip
+        return
     report = statistics(
         database, default_framework(database), scope, pick=pick,
         include_simulated=include_simulated,
