@@ -262,4 +262,5 @@ MESSAGES: dict[str, str] = {
     "stats.detail.top": "top group",
     "key.detail": "Detail",
     "key.sort": "Sort",
+    "dashboard.loading": "Computing the figures…",
 }

@@ -260,4 +260,5 @@ MESSAGES: dict[str, str] = {
     "stats.detail.top": "nhóm giỏi",
     "key.detail": "Chi tiết",
     "key.sort": "Sắp xếp",
+    "dashboard.loading": "Đang tính số liệu…",
 }
