@@ -232,6 +232,13 @@ class QuestionScreen(DsatScreen[None]):
             names.append(name)
         self._error(self.t("task.files_saved", names=", ".join(names)))
 
+    def _update(self, selector: str, text: str) -> None:
+        """Change a line of the screen, if it is there: the timer and workers may call
+        while the screen is being recomposed for the next item (its widgets then come
+        back drawn from the state, which holds the news)."""
+        for widget in self.query(selector).results(Static):
+            widget.update(text)
+
     def _tick(self) -> None:
         if self.closing:
             return
@@ -242,7 +249,7 @@ class QuestionScreen(DsatScreen[None]):
                 self.grace_offered = True
                 self._offer_grace()
             return
-        self.query_one("#progress", Static).update(self._header())
+        self._update("#progress", self._header())
 
     def _offer_grace(self) -> None:
         """Time is up, but the attempt may still be submitted for a short while."""
@@ -275,7 +282,7 @@ class QuestionScreen(DsatScreen[None]):
 
     def _error(self, message: str) -> None:
         self.notice = message
-        self.query_one("#status", Static).update(message)
+        self._update("#status", message)
 
     async def on_confirmed(self, event: Confirmed) -> None:
         event.stop()
@@ -357,7 +364,7 @@ class QuestionScreen(DsatScreen[None]):
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, flagged=flagged)
         self.state = replace(self.state, slots=slots)
-        self.query_one("#status", Static).update(self._status())
+        self._update("#status", self._status())
 
     def action_review(self) -> None:
         if self.adaptive:
