@@ -9,6 +9,7 @@ import click
 from dsat.cli._common import (
     DB_HELP,
     LANG,
+    _db_path,
     _echo,
     _fail,
     _needs,
@@ -266,7 +267,7 @@ def serve(
     from dsat.settings import load_settings
     from dsat.web import LOOPBACK, DsatServer, app_command
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db)  # a bad --db is one line here, not in every browser
     from dsat.services.banks import ensure_bank
 

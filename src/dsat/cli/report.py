@@ -11,6 +11,7 @@ from dsat.cli._common import (
     DB_HELP,
     LANG,
     _csv_list,
+    _db_path,
     _echo,
     _fail,
     _needs,
@@ -241,7 +242,7 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     from dsat.services.banks import default_framework
     from dsat.settings import load_settings
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db, create=False)
     from dsat.tui.admin import AdminApp
 
