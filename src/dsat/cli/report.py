@@ -294,8 +294,10 @@ def _print_share(result: Any, fw: Any) -> None:
         _echo(f"note: {100 * (1 - m.measured_share):.0f}% of the results counted date from "
               "before levels were measured on the IRT scale")  # fmt: skip
     dims = result.dims
-    for r in result.rows:
-        r.group = {d: _named(fw, d, v) for d, v in r.group.items()}
+    from dsat.domain.text import clean
+
+    for r in result.rows:  # cleaned before the widths are measured: columns stay aligned
+        r.group = {d: clean(_named(fw, d, v)) for d, v in r.group.items()}
     widths = [max([len(d), *(len(r.group[d]) for r in result.rows)]) for d in dims]
     widths = [min(w, 40) for w in widths]
     head = "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True))
