@@ -11,6 +11,7 @@ from dsat.cli._common import (
     DB_HELP,
     LANG,
     _csv_list,
+    _db_path,
     _echo,
     _fail,
     _needs,
@@ -241,7 +242,7 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     from dsat.services.banks import default_framework
     from dsat.settings import load_settings
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db, create=False)
     from dsat.tui.admin import AdminApp
 
@@ -293,8 +294,10 @@ def _print_share(result: Any, fw: Any) -> None:
         _echo(f"note: {100 * (1 - m.measured_share):.0f}% of the results counted date from "
               "before levels were measured on the IRT scale")  # fmt: skip
     dims = result.dims
-    for r in result.rows:
-        r.group = {d: _named(fw, d, v) for d, v in r.group.items()}
+    from dsat.domain.text import clean
+
+    for r in result.rows:  # cleaned before the widths are measured: columns stay aligned
+        r.group = {d: clean(_named(fw, d, v)) for d, v in r.group.items()}
     widths = [max([len(d), *(len(r.group[d]) for r in result.rows)]) for d in dims]
     widths = [min(w, 40) for w in widths]
     head = "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True))

@@ -170,13 +170,13 @@ class ResultScreen(DsatScreen[None]):
                             "result.disagree", own=self._band(r.self_band or ""),
                             measured=self._band(r.band),
                         ),
-                        classes="notice",
+                        classes="notice", markup=False,  # band names: literal
                     )  # fmt: skip
                 yield Static(
                     Text(self.fw.band(r.band).feedback.get(self.lang), style="italic"),
                     classes="feedback",
                 )
-            yield Static(self._rule(), id="rule", classes="muted")
+            yield Static(self._rule(), id="rule", classes="muted", markup=False)
             if self.view.practice:
                 yield Static(self.t("result.items"), classes="title")
                 for n, item in enumerate(self.view.items, 1):
