@@ -196,7 +196,7 @@ MESSAGES: dict[str, str] = {
     "result.area": "Area",
     "result.areas_title": "Level per area",
     "result.provisional": "These levels are provisional: the items' difficulty still comes from their declared levels, not yet from candidates' answers.",
-    "result.rule": "How levels are set: each answer moves the estimate of your ability on the area's scale, weighing harder items more; the level is where that estimate lies ({bands}), and the percentage says how sure that is. A result counts as proficient from {proficient} up. Items with several right answers give part credit. Self-assessment items are not scored: they show how you rate yourself.",
+    "result.rule": "How levels are set: each answer moves the estimate of your ability on the area's scale, the more so for items that tell levels apart well and whose difficulty is close to yours; the level is where that estimate lies ({bands}), and the percentage says how sure that is. A result counts as proficient from {proficient} up. Items with several parts (several right answers, matching, ordering, practical tasks) give part credit. Self-assessment items are not scored: they show how you rate yourself.",
     "result.assessment_note": "This was an assessment: the right answers are not shown, so the questions stay fair for the colleagues who take them after you.",
     "result.study_title": "What to study",
     "result.study_none": "Every competence of this test is at the proficient level or above. Keep it up to date.",

@@ -194,7 +194,7 @@ MESSAGES: dict[str, str] = {
     "result.area": "Lĩnh vực",
     "result.areas_title": "Mức theo lĩnh vực",
     "result.provisional": "Các mức này là tạm thời: độ khó của câu hỏi vẫn lấy theo mức khai báo, chưa được hiệu chỉnh từ bài làm của thí sinh.",
-    "result.rule": "Cách xác định mức: mỗi câu trả lời làm thay đổi ước lượng năng lực của bạn trên thang đo của lĩnh vực, câu khó có trọng số lớn hơn; mức là khoảng chứa ước lượng đó ({bands}), và tỉ lệ phần trăm cho biết độ chắc chắn. Kết quả được coi là đạt từ mức {proficient} trở lên. Câu nhiều đáp án đúng được tính điểm từng phần. Câu tự đánh giá không tính điểm: chúng cho biết bạn tự đánh giá mình thế nào.",
+    "result.rule": "Cách xác định mức: mỗi câu trả lời làm thay đổi ước lượng năng lực của bạn trên thang đo của lĩnh vực, câu phân biệt rõ các mức và có độ khó gần với năng lực của bạn thì tác động nhiều hơn; mức là khoảng chứa ước lượng đó ({bands}), và tỉ lệ phần trăm cho biết độ chắc chắn. Kết quả được coi là đạt từ mức {proficient} trở lên. Câu có nhiều phần (nhiều đáp án đúng, ghép đôi, sắp xếp, bài thực hành) được tính điểm từng phần. Câu tự đánh giá không tính điểm: chúng cho biết bạn tự đánh giá mình thế nào.",
     "result.assessment_note": "Đây là bài đánh giá: đáp án không được hiển thị, để các câu hỏi vẫn công bằng với đồng nghiệp làm bài sau bạn.",
     "result.study_title": "Nội dung cần học thêm",
     "result.study_none": "Mọi năng lực của bài này đều đạt mức thành thạo trở lên. Hãy tiếp tục cập nhật.",

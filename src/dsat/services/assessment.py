@@ -208,7 +208,7 @@ class AssessmentService:
         blueprint = self.blueprint(kind)
         feedback = self._feedback.get(employee_id, blueprint.feedback)
         now = self.clock()
-        cooldown = blueprint.cooldown_hours if feedback == "assessment" else 0.0
+        cooldown = blueprint.cooldown_hours(feedback)
         if cooldown:
             last = self.store.attempts.last_finished(employee_id, kind, scope_id)
             if last is not None and now - last < timedelta(hours=cooldown):
@@ -469,7 +469,9 @@ class AssessmentService:
                 area = self.fw.area_of(r["competency"])
                 r["sure"], r["enough"] = None, True
                 if area and r.get("theta") is not None and r.get("se") is not None:
-                    p = precision(self.fw, area.id, r["theta"], r["se"], r["band"])
+                    p = precision(
+                        self.fw, area.id, r["theta"], r["se"], r["band"], r.get("p_proficient")
+                    )
                     r["sure"], r["enough"] = p.sure, p.enough
         return rows
 

@@ -163,12 +163,9 @@ def simulate(
     blueprint = fw.blueprints.full
     mode = mode or blueprint.mode
     upto = store.measurement.head()
-    params = {
-        k: params_of(row)
-        for k, row in store.measurement.current(
-            [(v.item.id, v.version) for v in pool], upto
-        ).items()
-    }
+    current = store.measurement.current([(v.item.id, v.version) for v in pool], upto)
+    params = {k: params_of(row) for k, row in current.items()}
+    calibrated = {k for k, row in current.items() if row.source == "calibrated"}
     area_of = {c.id: a.id for a in fw.areas for c in a.competencies}
     areas = list(dict.fromkeys(area_of[c] for c in comps))
     scale = len(fw.self_rating_scale)
@@ -265,7 +262,10 @@ def simulate(
                 answer = answer_for(item, cat, steps, rng, scale)
                 answers.append(answer)
                 p = params.get((e.item_id, e.version))
-                rows.append(Answered(pos, e.competency_id, item, answer, False, p, False))
+                key = (e.item_id, e.version)
+                rows.append(
+                    Answered(pos, e.competency_id, item, answer, False, p, key in calibrated)
+                )
             scored = score_attempt(fw, rows, whole_areas=areas, populations=populations)
             started = datetime(year, 1, 1, tzinfo=UTC) + timedelta(
                 days=rng.randrange(360), hours=rng.randrange(1, 10)

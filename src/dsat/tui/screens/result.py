@@ -52,12 +52,12 @@ class ResultScreen(DsatScreen[None]):
         return self.fw.band(band_id).name.get(self.lang)
 
     def _level(self, area_id: str, band: str, theta: float | None, se: float | None,
-               proficient: bool) -> Text:  # fmt: skip
+               proficient: bool, p_proficient: float | None = None) -> Text:  # fmt: skip
         """The level with its precision, or 'not enough evidence yet'."""
         if theta is None or se is None:  # a result from before levels were measured
             text = Text(self._band(band))
         else:
-            p = precision(self.fw, area_id, theta, se, band)
+            p = precision(self.fw, area_id, theta, se, band, p_proficient)
             if not p.enough:
                 return Text(self.t("level.not_enough"), style="bold yellow")
             name = self._band(band)
@@ -83,7 +83,9 @@ class ResultScreen(DsatScreen[None]):
             table.add_row(
                 Text(name),
                 Text(f"{round(r.raw, 2):g}/{round(r.max, 2):g} ({r.percent:.0f}%)"),
-                self._level(area.id if area else "", r.band, r.theta, r.se, r.proficient),
+                self._level(
+                    area.id if area else "", r.band, r.theta, r.se, r.proficient, r.p_proficient
+                ),
                 Text(self._band(r.self_band) if r.self_band else "—"),
             )
         return table
@@ -96,7 +98,10 @@ class ResultScreen(DsatScreen[None]):
             area = self.fw.area(a.area_id)
             name = f"{a.area_id} {area.name.get(self.lang) if area else ''}"
             band = a.band or self.fw.bands[0].id
-            table.add_row(Text(name), self._level(a.area_id, band, a.theta, a.se, a.proficient))
+            table.add_row(
+                Text(name),
+                self._level(a.area_id, band, a.theta, a.se, a.proficient, a.p_proficient),
+            )
         return table
 
     def _rule(self) -> str:
