@@ -364,6 +364,7 @@ class QuestionScreen(DsatScreen[None]):
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, flagged=flagged)
         self.state = replace(self.state, slots=slots)
+        self.notice = ""  # an earlier failure is over: the line says what holds now
         self._update("#status", self._status())
 
     def action_review(self) -> None:
