@@ -72,7 +72,7 @@ class IdentifyScreen(DsatScreen[None]):
         return (*FIELDS, CODE) if self.need_code else FIELDS
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         hidden = "" if self.need_code else " hidden"
         with Vertical(id="form", classes="card"):
             yield Static(self.t("identify.title"), classes="title", id="identify-title")
@@ -97,7 +97,7 @@ class IdentifyScreen(DsatScreen[None]):
 
     def relabel(self) -> None:
         """New language, same form: labels change in place, the focus and text stay."""
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         self.query_one("#identify-title", Static).update(self.t("identify.title"))
         self.query_one("#identify-intro", Static).update(self.t("identify.intro"))
         for field in (*FIELDS, CODE):
@@ -141,7 +141,7 @@ class IdentifyScreen(DsatScreen[None]):
         try:
             cand = self.service.identify(**values)
         except ServiceError as exc:
-            self.app.call_from_thread(self._failed, exc.message(self.app.lang))
+            self.app.call_from_thread(self._failed, exc.message(self.app.lang))  # type: ignore[attr-defined]
             return
         except StoreError as exc:  # a read-only file, a full disk: say so, keep the form
             self.app.call_from_thread(self._failed, self.t("error.database", detail=str(exc)))
