@@ -15,6 +15,8 @@ from dsat.banks.formats import registry as format_registry
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from dsat.domain.framework import Framework
+
 LANG = click.Choice(["vi", "en"])
 DB_HELP = "SQLite database file (default results/dsat.db, or $DSAT_DB)."
 
@@ -251,6 +253,17 @@ class _Progress:
 def _notes(notes: list[str]) -> None:
     for n in notes:
         _echo(f"note: {n}", err=True)
+
+
+def _framework(database: Any) -> Framework:
+    """The database's framework, else the shipped one; a one-line error when there is none
+    (the services need one)."""
+    from dsat.services.banks import default_framework
+
+    fw = default_framework(database)
+    if fw is None:
+        _fail("no competency framework in the database")
+    return fw
 
 
 def _maybe_db(db: Path | None) -> Any:
