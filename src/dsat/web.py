@@ -122,7 +122,7 @@ class DsatServer(Server):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.sessions >= self.max_sessions:  # say it now, not after a blank screen
             raise _refusal(web.HTTPServiceUnavailable, FULL.format(n=self.max_sessions), 30)
-        return await super().handle_index(request)  # type: ignore[no-any-return]
+        return await super().handle_index(request)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         origin = (request.headers.get("Origin") or "").lower()
@@ -156,11 +156,15 @@ class DsatServer(Server):
         height = to_int(request.query.get("height", "24"), 24)
         command = f"DSAT_CLIENT={shlex.quote('web ' + address)} {self.command}"
         app_service: AppService | None = None
+
+        async def close() -> None:
+            await websocket.close()
+
         try:
             await websocket.prepare(request)
             app_service = AppService(
                 command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                close=websocket.close, download_manager=self.download_manager, debug=self.debug,
+                close=close, download_manager=self.download_manager, debug=self.debug,
             )  # fmt: skip
             await app_service.start(width, height)
             await self._process_messages(websocket, app_service)

@@ -15,6 +15,7 @@ from dsat.cli._common import (
     LANG,
     _echo,
     _fail,
+    _framework,
     _import_options,
     _maybe_db,
     _needs,
@@ -336,7 +337,6 @@ def bank_stats(
     """
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.measurement import statistics
 
     database = _open_db(db, create=False)
@@ -345,11 +345,11 @@ def bank_stats(
         from dsat.tui.trainer import TrainerApp
 
         language = load_settings(db=db, lang=lang).lang
-        TrainerApp(database, default_framework(database), scope, lang=language, pick=pick,
+        TrainerApp(database, _framework(database), scope, lang=language, pick=pick,
                    include_simulated=include_simulated).run()  # fmt: skip
         return
     report = statistics(
-        database, default_framework(database), scope, pick=pick,
+        database, _framework(database), scope, pick=pick,
         include_simulated=include_simulated,
     )  # fmt: skip
     if fmt != "table":
@@ -414,13 +414,12 @@ def bank_calibrate(
         dsat bank calibrate --area 4 --dry-run
         dsat bank calibrate
     """
-    from dsat.services.banks import default_framework
     from dsat.services.measurement import calibrate
 
     account = click.get_current_context().meta.get("account")
     database = _open_db(db, create=False)
     results = calibrate(
-        database, default_framework(database), area=area, include_simulated=include_simulated,
+        database, _framework(database), area=area, include_simulated=include_simulated,
         min_n=min_n, save=not dry_run, by=account.username if account else None,
     )  # fmt: skip
     for r in results:

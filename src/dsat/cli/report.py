@@ -14,6 +14,7 @@ from dsat.cli._common import (
     _db_path,
     _echo,
     _fail,
+    _framework,
     _needs,
     _open_db,
     _Progress,
@@ -43,7 +44,7 @@ def simulate(candidates: int, seed: int, years: str, mode: str | None, db: Path 
     Example:
         dsat simulate --candidates 5000 --seed 7 --db results/demo.db
     """
-    from dsat.services.banks import default_framework, ensure_bank
+    from dsat.services.banks import ensure_bank
     from dsat.services.simulate import simulate as run
 
     try:
@@ -55,7 +56,7 @@ def simulate(candidates: int, seed: int, years: str, mode: str | None, db: Path 
     progress = _Progress("Simulating", threshold=2000)
     try:
         r = run(
-            database, default_framework(database), candidates=candidates, seed=seed,
+            database, _framework(database), candidates=candidates, seed=seed,
             years=year_list, mode=mode, progress=progress,
         )  # fmt: skip
     finally:
@@ -171,7 +172,6 @@ def report_share(
     """
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.report import ShareOptions, share
 
     def day(value: str | None, name: str, shift: int = 0) -> str | None:
@@ -206,11 +206,11 @@ def report_share(
                    f"({count} results)")  # fmt: skip
         return
     try:
-        result = share(database, default_framework(database), opts)
+        result = share(database, _framework(database), opts)
     except ValueError as exc:
         _fail(str(exc))
     if fmt == "table":
-        _print_share(result, default_framework(database))
+        _print_share(result, _framework(database))
         return
     from dsat.services.report_export import export
 
@@ -239,14 +239,13 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     Example:
         dsat report dashboard --db results/demo.db
     """
-    from dsat.services.banks import default_framework
     from dsat.settings import load_settings
 
     settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db, create=False)
     from dsat.tui.admin import AdminApp
 
-    AdminApp(database, default_framework(database), lang=settings.lang, min_group=min_group).run()
+    AdminApp(database, _framework(database), lang=settings.lang, min_group=min_group).run()
 
 
 def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> None:
@@ -254,7 +253,6 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
     readable by its owner only from the first byte."""
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.files import atomic_write
     from dsat.services.report import personal_rows
     from dsat.services.report_export import personal_csv, personal_xlsx
@@ -268,7 +266,7 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
     writer = personal_csv if fmt == "csv" else personal_xlsx
     try:
         with database.snapshot():  # the count and the rows from one state
-            total, rows = personal_rows(database, default_framework(database), opts)
+            total, rows = personal_rows(database, _framework(database), opts)
             n = atomic_write(out, lambda fh: writer(rows, fh, progress, total), mode=0o600)
     finally:
         progress.close()
@@ -338,11 +336,10 @@ def report_truth(db: Path | None) -> None:
     Example:
         dsat simulate --candidates 5000 --seed 7 --db demo.db && dsat report truth --db demo.db
     """
-    from dsat.services.banks import default_framework
     from dsat.services.truth import compare
 
     database = _open_db(db, create=False)
-    rows = compare(database, default_framework(database))
+    rows = compare(database, _framework(database))
     _echo(f"{'area':<5} {'year':<5} {'people':>7} {'true %':>7} {'count %':>8} {'error':>6} "
           f"{'posterior %':>11} {'95% interval':>14} {'error':>6}")  # fmt: skip
     for r in rows:

@@ -63,7 +63,7 @@ def steps_of(item: Item) -> int:
         case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
             from dsat.domain.tasks.registry import get
 
-            k = get(item.template).steps
+            k = get(getattr(item, "template")).steps  # noqa: B009 (no common type)
         case _:
             k = 1
     return max(1, min(MAX_STEPS, k))
@@ -104,7 +104,11 @@ def information(p: ItemParams, theta: np.ndarray | float) -> np.ndarray:
     k = np.arange(probs.shape[1])
     mean = probs @ k
     var = probs @ (k**2) - mean**2
-    return p.a**2 * var  # type: ignore[no-any-return]
+    return p.a**2 * var
+
+
+def _first_step(p: ItemParams) -> float:
+    return p.steps[0] if p.steps else 0.0
 
 
 def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
@@ -113,7 +117,7 @@ def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
     two = [i for i, p in enumerate(params) if not p.steps or len(p.steps) == 1]
     if two:
         a = np.array([params[i].a for i in two])
-        b = np.array([params[i].b + (params[i].steps[0] if params[i].steps else 0.0) for i in two])
+        b = np.array([params[i].b + _first_step(params[i]) for i in two])
         prob = 1.0 / (1.0 + np.exp(-a * (theta - b)))
         out[two] = a**2 * prob * (1 - prob)
     for i, p in enumerate(params):

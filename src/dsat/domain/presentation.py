@@ -7,13 +7,12 @@ screen switches language without asking for the item again.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from dsat.domain.framework import Framework
 from dsat.domain.items import (
-    Item,
     MatchingItem,
     MultipleChoiceItem,
     NumericalItem,
@@ -26,6 +25,9 @@ from dsat.domain.items import (
 from dsat.domain.tasks import GeneratedTask
 from dsat.domain.tasks.model import MARK_NAMES, MARKS, TaskView
 from dsat.domain.text import LocalizedText, clean
+
+if TYPE_CHECKING:
+    from dsat.domain.scoring import ConcreteItem
 
 Kind = Literal["choice", "multi", "text", "number", "matching", "ordering", "task"]
 TRUE = LocalizedText(vi="Đúng", en="True")
@@ -51,7 +53,7 @@ class PresentedItem(BaseModel):
     task: TaskView | None = None  # generated tasks: the variant's view (never its key)
 
 
-def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
+def present(item: ConcreteItem, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
     base: dict[str, Any] = {"item_type": item.type, "stem": item.stem}
 
     def ordered(seq: list[Any]) -> list[tuple[int, Any]]:
@@ -85,13 +87,13 @@ def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> Present
             return PresentedItem(kind="ordering", choices=steps, **base)
         case GeneratedTask():
             view = item.view
-            choices: list[Choice] = []
+            picks: list[Choice] = []
             if view.answer_kind == "marks":
-                choices = [Choice(value=m, text=MARK_NAMES[m]) for m in MARKS]
+                picks = [Choice(value=m, text=MARK_NAMES[m]) for m in MARKS]
             elif view.answer_kind == "pick":
-                choices = [Choice(value=site.id, text=LocalizedText.same(site.address))
-                           for site in view.sites]  # fmt: skip
-            return PresentedItem(kind="task", choices=choices, unit=view.unit, task=view, **base)
+                picks = [Choice(value=site.id, text=LocalizedText.same(site.address))
+                         for site in view.sites]  # fmt: skip
+            return PresentedItem(kind="task", choices=picks, unit=view.unit, task=view, **base)
     raise ValueError(f"unsupported item type {type(item).__name__}")
 
 
@@ -108,7 +110,7 @@ def _pairs(pairs: list[tuple[LocalizedText, LocalizedText | None]]) -> Localized
     return LocalizedText(vi=one("vi"), en=one("en"))
 
 
-def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | None:
+def describe_answer(item: ConcreteItem, answer: Any, fw: Framework) -> LocalizedText | None:
     """The answer in words, as the result screen shows it; None when unanswered."""
     if answer is None or answer == [] or (isinstance(answer, str) and not answer.strip()):
         return None
@@ -120,7 +122,8 @@ def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | N
         case TrueFalseItem():
             return TRUE if answer else FALSE
         case SelfRatingItem():
-            return fw.self_rating_scale[answer].label
+            label: LocalizedText = fw.self_rating_scale[answer].label  # answer: a step index
+            return label
         case ShortAnswerItem() | NumericalItem():
             return LocalizedText.same(clean(str(answer)).strip() or "—")
         case MatchingItem():
@@ -157,13 +160,13 @@ def _task_answer(view: TaskView, answer: Any) -> LocalizedText:
     return LocalizedText.same(clean(str(answer)).strip() or "—")
 
 
-def describe_key(item: Item, lang: Literal["vi", "en"] | None = None) -> Any:
+def describe_key(item: ConcreteItem, lang: Literal["vi", "en"] | None = None) -> Any:
     """The right answer in words (in `lang` when given); None for self-rating."""
     key = _key_text(item)
     return key.get(lang) if lang is not None and key is not None else key
 
 
-def _key_text(item: Item) -> LocalizedText | None:
+def _key_text(item: ConcreteItem) -> LocalizedText | None:
     match item:
         case SingleChoiceItem():
             return next(o.text for o in item.options if o.id == item.key)
@@ -208,6 +211,6 @@ def _task_key(view: TaskView, key: Any) -> LocalizedText:
     return LocalizedText.same("; ".join(chosen))
 
 
-def describe_working(item: Any) -> LocalizedText | None:
+def describe_working(item: ConcreteItem) -> LocalizedText | None:
     """How a generated task's answer follows from its data (None for other items)."""
     return item.key.working if isinstance(item, GeneratedTask) else None

@@ -10,9 +10,10 @@ variant the candidate saw (`concrete(item, variant)`): a task item alone has no 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from dsat.domain.items import (
+    Item,
     MatchingItem,
     MultipleChoiceItem,
     NumericalItem,
@@ -28,13 +29,15 @@ from dsat.domain.tasks.model import AnswerProblem, check_task_answer, score_task
 from dsat.domain.text import normalise, parse_number
 
 Answer = Any  # the shapes above; checked by check_answer
+# What is answered and scored: a bank item, or a task item with the variant a candidate saw.
+ConcreteItem: TypeAlias = "Item | GeneratedTask"
 
 
 class AnswerError(ValueError):
     """An answer that does not fit its item (wrong shape, unknown option, ...)."""
 
 
-def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
+def check_answer(item: ConcreteItem, answer: Answer, scale_size: int = 4) -> Answer:
     """Return the answer in canonical form, or raise AnswerError."""
     if answer is None:
         return None
@@ -106,7 +109,7 @@ def is_answered(answer: Answer) -> bool:
     return True
 
 
-def score_fraction(item: Any, answer: Answer) -> float:
+def score_fraction(item: ConcreteItem, answer: Answer) -> float:
     """The share of the item's weight an answer earns, in [0, 1]. Unanswered earns 0."""
     if not is_answered(answer):
         return 0.0

@@ -263,4 +263,5 @@ MESSAGES: dict[str, str] = {
     "key.detail": "Detail",
     "key.sort": "Sort",
     "dashboard.loading": "Computing the figures…",
+    "question.skip_confirm": "No answer chosen. In an adaptive test answers are final: press Enter again to skip this item (it counts as not known), or choose an answer.",
 }

@@ -261,4 +261,5 @@ MESSAGES: dict[str, str] = {
     "key.detail": "Chi tiết",
     "key.sort": "Sắp xếp",
     "dashboard.loading": "Đang tính số liệu…",
+    "question.skip_confirm": "Bạn chưa chọn câu trả lời. Trong bài thích ứng, câu trả lời không sửa lại được: bấm Enter lần nữa để bỏ qua câu này (tính là chưa biết), hoặc chọn một câu trả lời.",
 }

@@ -13,10 +13,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dsat.domain.adaptive import Pick
-from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.attempts import Attempt, Candidate, Feedback, ScopeKind
 from dsat.domain.forms import FormEntry, FormError, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Blueprint, Framework
 from dsat.domain.items import Item
@@ -153,7 +153,7 @@ class AssessmentService:
 
     # --- choosing ------------------------------------------------------------------------
     def blueprint(self, kind: str) -> Blueprint:
-        return getattr(self.fw.blueprints, kind)  # type: ignore[no-any-return]
+        return getattr(self.fw.blueprints, kind)
 
     def menu(self, employee_id: str | None) -> list[MenuEntry]:
         """The full assessment, then areas and their competencies that have items, with the
@@ -241,9 +241,11 @@ class AssessmentService:
             pool = None
             seconds = time_limit_seconds(blueprint, len(entries))
         attempt = Attempt(
-            id=attempt_id, employee_id=employee_id, scope_kind=kind, scope_id=scope_id,
-            form_seed=seed, lang=lang, started_at=now, deadline=now + timedelta(seconds=seconds),
-            status="in_progress", mode=blueprint.mode, feedback=feedback,
+            id=attempt_id, employee_id=employee_id,
+            scope_kind=cast(ScopeKind, kind),  # _scope refused any other kind
+            scope_id=scope_id, form_seed=seed, lang=lang, started_at=now,
+            deadline=now + timedelta(seconds=seconds), status="in_progress", mode=blueprint.mode,
+            feedback=cast(Feedback, feedback),  # the blueprint's, or a sitting's (checked)
         )  # fmt: skip
         with self.store.unit_of_work():
             self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)

@@ -204,18 +204,18 @@ def _share(store: Store, fw: Framework, opts: ShareOptions, clock: Clock) -> Sha
     cells: dict[tuple[str, ...], list[int]] = {}
     cell_draws: dict[tuple[str, ...], list[float]] = {}
     for mask in itertools.product([False, True], repeat=n_staff):
-        for key, (r, a, p) in base.items():
+        for key, (n_reg, n_assessed, n_prof) in base.items():
             k = (*tuple(ALL if m else v for v, m in zip(key[:n_staff], mask, strict=True)),
                  *key[n_staff:])  # fmt: skip
-            cell = cells.setdefault(k, [0, 0, 0])
-            cell[0] += r
-            cell[1] += a
-            cell[2] += p
+            total = cells.setdefault(k, [0, 0, 0])
+            total[0] += n_reg
+            total[1] += n_assessed
+            total[2] += n_prof
             if key in draws:
                 acc = cell_draws.setdefault(k, [0.0] * (opts.draws + 1))
                 for i, v in enumerate(draws[key]):
                     acc[i] += v
-    rows = [ShareRow(k, *v) for k, v in cells.items()]
+    rows = [ShareRow(k, v[0], v[1], v[2]) for k, v in cells.items()]
     if opts.method == "posterior":
         for r in rows:
             values = cell_draws.get(r.key, [])
@@ -337,7 +337,7 @@ def _draws(
         return {k: v.tolist() for k, v in out.items()}
     current: tuple[Any, ...] | None = None
     ps: list[float] = []
-    staff_key: list[Any] = []
+    staff_key = []
 
     def flush() -> None:
         if current is None or len(ps) != len(areas):
@@ -398,6 +398,7 @@ def _hidden_in_parent(
         )
         dim, value = "unit", opts.unit
     else:
+        assert opts.province is not None  # filtered by one of the two (returned above if not)
         parent = replace(
             opts, by=["province", *skill_by], province=None, unit_depth=None, method="count"
         )

@@ -17,10 +17,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dsat.domain.adaptive import Given, PoolItem, next_item
-from dsat.domain.attempts import Attempt
+from dsat.domain.attempts import Attempt, Mode
 from dsat.domain.forms import VersionedItem, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Framework
 from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities, steps_of
@@ -84,10 +84,10 @@ def answer_for(item: Item, cat: int, steps: int, rng: random.Random, scale: int)
             rights = [item.right_index(i) for i in range(n)]
             k = round(share * n)
             answer: list[int | None] = list(rights)
-            wrong = rng.sample(range(n), n - k)
-            for i in wrong:
-                others = [j for j in range(len(item.rights())) if j != rights[i]]
-                answer[i] = rng.choice(others) if others else None
+            misplaced = rng.sample(range(n), n - k)
+            for i in misplaced:
+                other_rights = [j for j in range(len(item.rights())) if j != rights[i]]
+                answer[i] = rng.choice(other_rights) if other_rights else None
             return answer
         case "ordering":
             n = len(item.steps)
@@ -171,7 +171,7 @@ def simulate(
     scale = len(fw.self_rating_scale)
     unit_effect: dict[str, float] = {}
     unit_turnout: dict[str, float] = {}
-    people = []
+    people: list[dict[str, Any]] = []
     for n in range(candidates):
         province = rng.choice(PROVINCES)
         unit = _unit_tree(rng, province)
@@ -234,11 +234,12 @@ def simulate(
                     if pick is None:
                         break
                     vi = by_key[(pick.item.item_id, pick.item.version)]
-                    cat = _respond(pick.item.params, thetas[pick.area_id], rng)
-                    given.append(Given(vi.item.id, cat))
+                    category = _respond(pick.item.params, thetas[pick.area_id], rng)
+                    given.append(Given(vi.item.id, category))
                     chosen.append(vi)
                 entries += [entry_for(v, v.item.competency, form_rng) for v in chosen]
-                cats = [None] * len(ratings) + [g.category for g in given]
+                cats: list[int | None] = [None] * len(ratings)
+                cats += [g.category for g in given]
             else:
                 entries = assemble_form(fw, pool, comps, blueprint, form_seed)
                 cats = []
@@ -261,10 +262,10 @@ def simulate(
                     steps = 1
                 answer = answer_for(item, cat, steps, rng, scale)
                 answers.append(answer)
-                p = params.get((e.item_id, e.version))
+                fitted = params.get((e.item_id, e.version))
                 key = (e.item_id, e.version)
                 rows.append(
-                    Answered(pos, e.competency_id, item, answer, False, p, key in calibrated)
+                    Answered(pos, e.competency_id, item, answer, False, fitted, key in calibrated)
                 )
             scored = score_attempt(fw, rows, whole_areas=areas, populations=populations)
             started = datetime(year, 1, 1, tzinfo=UTC) + timedelta(
@@ -276,7 +277,8 @@ def simulate(
                 id=str(uuid.UUID(int=rng.getrandbits(128))), employee_id=person["employee_id"],
                 scope_kind="full", scope_id=FULL_SCOPE, form_seed=form_seed, lang="vi",
                 started_at=started, deadline=started + timedelta(seconds=seconds),
-                submitted_at=submitted, status="submitted", mode=mode,
+                submitted_at=submitted, status="submitted",
+                mode=cast(Mode, mode),  # the blueprint's, or --mode (fixed or adaptive)
                 feedback=blueprint.feedback, origin="simulated",
             )  # fmt: skip
             truth = [(person["employee_id"], a, str(year), round(t, 4)) for a, t in thetas.items()]

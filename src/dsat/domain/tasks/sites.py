@@ -149,14 +149,14 @@ class GenuineSite(Template):
             f"genuine site's domain is {host}. Choose every address that opens the genuine site.",
         )
         vi, en = [], []
-        for s, (_, trick) in zip(sites, entries, strict=True):
-            if trick is None:
+        for s, (_, how) in zip(sites, entries, strict=True):
+            if how is None:
                 vi.append(f"{s.id}) {s.address}: thật, trang mở ra là {host}")
                 en.append(f"{s.id}) {s.address}: genuine, it opens {host}")
             else:
                 opened = host_of(s.address)
-                vi.append(f"{s.id}) {s.address}: giả, mở ra {opened} ({TRICK_NAMES[trick].vi})")
-                en.append(f"{s.id}) {s.address}: fake, opens {opened} ({TRICK_NAMES[trick].en})")
+                vi.append(f"{s.id}) {s.address}: giả, mở ra {opened} ({TRICK_NAMES[how].vi})")
+                en.append(f"{s.id}) {s.address}: fake, opens {opened} ({TRICK_NAMES[how].en})")
         view = TaskView(
             template=self.name, kind="sites", answer_kind="pick", prompt=prompt, sites=sites
         )

@@ -78,7 +78,7 @@ class DashboardScreen(DsatScreen[None]):
         return [d for d in self.report.dims if d in ("province", "unit")]
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         yield Static(self.t("dashboard.title"), classes="title")
         if self.report is None:  # the first figures are still being computed
             yield Static(self.heading or self.t("dashboard.loading"), id="loading", markup=False)

@@ -85,7 +85,7 @@ class IdentifyScreen(DsatScreen[None]):
         return (*FIELDS, CODE) if self.need_code else FIELDS
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         hidden = "" if self.need_code else " hidden"
         with Vertical(id="form", classes="card"):
             yield Static(self.t("identify.title"), classes="title", id="identify-title")
@@ -110,7 +110,7 @@ class IdentifyScreen(DsatScreen[None]):
 
     def relabel(self) -> None:
         """New language, same form: labels change in place, the focus and text stay."""
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         self.query_one("#identify-title", Static).update(self.t("identify.title"))
         self.query_one("#identify-intro", Static).update(self.t("identify.intro"))
         for field in (*FIELDS, CODE):
@@ -132,7 +132,7 @@ class IdentifyScreen(DsatScreen[None]):
         if focused not in boxes:
             raise SkipAction()  # the button: Textual's own focus moves
         # set_focus, not focus(): that one is queued behind the keys already typed
-        self.set_focus(boxes[(boxes.index(focused) + step) % len(boxes)])  # type: ignore[arg-type]
+        self.set_focus(boxes[(boxes.index(focused) + step) % len(boxes)])
 
     def action_enter(self) -> None:
         """Enter in a field before the last: on to the next field, at once (the fields' own
@@ -145,7 +145,7 @@ class IdentifyScreen(DsatScreen[None]):
             raise SkipAction()
         if all(b.value.strip() for b in boxes if b is not focused):
             raise SkipAction()
-        self.set_focus(boxes[boxes.index(focused) + 1])  # type: ignore[arg-type]
+        self.set_focus(boxes[boxes.index(focused) + 1])
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in self.values:
@@ -179,7 +179,7 @@ class IdentifyScreen(DsatScreen[None]):
         try:
             cand = self.service.identify(**values)
         except ServiceError as exc:
-            self.app.call_from_thread(self._failed, exc.message(self.app.lang))
+            self.app.call_from_thread(self._failed, exc.message(self.app.lang))  # type: ignore[attr-defined]
             return
         except StoreError as exc:  # a read-only file, a full disk: say so, keep the form
             self.app.call_from_thread(self._failed, self.t("error.database", detail=str(exc)))

@@ -87,6 +87,7 @@ class ItemStatsScreen(DsatScreen[None]):
         return rows
 
     def _test_line(self) -> str:
+        assert self.report is not None  # shown once the figures have arrived
         r, t = self.report, self.report.test
         head = self.t("stats.heading", scope=r.scope, attempts=r.attempts)
         if r.note:

@@ -77,6 +77,7 @@ class QuestionScreen(DsatScreen[None]):
         self.notice = ""
         self.closing = False
         self.grace_offered = False
+        self.skip_armed: int | None = None  # adaptive: Enter pressed once on a blank answer
 
     # --- layout ----------------------------------------------------------------------------
     @property
@@ -296,9 +297,15 @@ class QuestionScreen(DsatScreen[None]):
             if getattr(widget, "value", None):
                 self._error(self.t("question.order_incomplete"))
                 return
-        if not is_answered(value) and not is_answered(self.slot.answer) and not self.adaptive:
-            await self._advance()
-            return
+        if not is_answered(value) and not is_answered(self.slot.answer):
+            if not self.adaptive:
+                await self._advance()
+                return
+            if self.skip_armed != self.index:  # final in an adaptive test: ask once more
+                self.skip_armed = self.index
+                self._error(self.t("question.skip_confirm"))
+                return
+        self.skip_armed = None
         try:
             saved = self.service.answer(self.state.attempt.id, self.index, value)
         except ServiceError as exc:

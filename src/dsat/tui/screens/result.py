@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from dsat.domain.framework import Framework
 from dsat.domain.measure import precision
-from dsat.domain.text import clean
+from dsat.domain.text import Lang, clean
 from dsat.services.review import ResultView, ReviewedItem
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
@@ -45,8 +45,8 @@ class ResultScreen(DsatScreen[None]):
         self.view, self.fw, self.expired = view, framework, expired
 
     @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined, no-any-return]
+    def lang(self) -> Lang:
+        return self.app.lang  # type: ignore[attr-defined]
 
     def _band(self, band_id: str) -> str:
         return self.fw.band(band_id).name.get(self.lang)

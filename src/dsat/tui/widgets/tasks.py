@@ -19,11 +19,12 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from dsat.domain.presentation import PresentedItem
 from dsat.domain.tasks.model import MARKS, Column, TaskView
-from dsat.domain.text import clean, strip_diacritics
+from dsat.domain.text import Lang, clean, strip_diacritics
 from dsat.tui.widgets.answers import KeyAnswer, TextAnswer
 
 
@@ -48,7 +49,7 @@ class DataTaskAnswer(Vertical):
     DataTaskAnswer TextAnswer { width: 40; }
     """
 
-    def __init__(self, item: PresentedItem, value: Any, lang: str, labels: dict[str, str], **kw):
+    def __init__(self, item: PresentedItem, value: Any, lang: Lang, labels: dict[str, str], **kw):
         super().__init__(**kw)
         assert item.task is not None and item.task.table is not None
         self.view: TaskView = item.task
@@ -86,7 +87,7 @@ class DataTaskAnswer(Vertical):
             needle = _fold(self.filter_text)
             rows = [
                 r for r in rows
-                if any(needle in _fold(col.show(cell, self.lang))  # type: ignore[arg-type]
+                if any(needle in _fold(col.show(cell, self.lang))
                        for col, cell in zip(self.columns, r, strict=True))
             ]  # fmt: skip
         if self.sort_column is not None:
@@ -100,7 +101,7 @@ class DataTaskAnswer(Vertical):
         rows = self._rows()
         for r in rows:
             table.add_row(
-                *(Text(clean(col.show(cell, self.lang)))  # type: ignore[arg-type]
+                *(Text(clean(col.show(cell, self.lang)))
                   for col, cell in zip(self.columns, r, strict=True))
             )  # fmt: skip
         assert self.view.table is not None
@@ -138,7 +139,7 @@ class DataTaskAnswer(Vertical):
 class InboxAnswer(KeyAnswer):
     """The inbox: a marked list of messages and the selected message in full."""
 
-    def __init__(self, item: PresentedItem, value: Any, lang: str, labels: dict[str, str], **kw):
+    def __init__(self, item: PresentedItem, value: Any, lang: Lang, labels: dict[str, str], **kw):
         super().__init__(**kw)
         assert item.task is not None
         self.view: TaskView = item.task
@@ -196,7 +197,7 @@ class InboxAnswer(KeyAnswer):
         return out
 
 
-def task_widget(item: PresentedItem, value: Any, lang: str, labels: dict[str, str]) -> Any:
+def task_widget(item: PresentedItem, value: Any, lang: Lang, labels: dict[str, str]) -> Widget:
     from dsat.tui.widgets.answers import ChoiceAnswer
 
     assert item.task is not None
