@@ -223,7 +223,13 @@ class AssessmentService:
                 self.store, self.fw, comps, blueprint.adaptive, employee_id, now
             )
             rng = random.Random(seed)
-            ratings = [v for v in self.store.items.active(comps) if not v.item.scored]
+            ratings = (
+                [  # one self-rating per competency, as the blueprint says
+                    v for v in self.store.items.active(comps) if not v.item.scored
+                ]
+                if blueprint.self_rating
+                else []
+            )
             entries = [entry_for(v, v.item.competency, rng) for v in ratings]
             pool: Any = {"items": keys, "competencies": comps}
             n_areas = len({a.id for c in comps if (a := self.fw.area_of(c)) is not None})
