@@ -8,13 +8,9 @@ shipped framework."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from textual.pilot import Pilot
 
-from dsat.services.banks import import_bank, shipped_bank_dir
-from dsat.store import open_store
 from dsat.tui.app import DsatApp
 from tests.tui_helpers import SIZE, choose, keys_for, make_app, open_first_item, settle, sign_in
 
@@ -105,18 +101,6 @@ def test_question_ordering(snap_compare, db, fixed_fw, clock):
 
     app = _app_with(db, fixed_fw, clock, "ordering")
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
-
-
-@pytest.fixture
-def tasks_db(tmp_path, clock):
-    bank = tmp_path / "bank"
-    bank.mkdir()
-    shutil.copy(shipped_bank_dir() / "framework.yaml", bank)
-    shutil.copy(shipped_bank_dir() / "practical-tasks.yaml", bank)
-    store = open_store(tmp_path / "tasks.db")
-    import_bank(store, [bank], imported_by="test", clock=clock)
-    yield store
-    store.close()
 
 
 @pytest.mark.parametrize(("competency", "lang"), [("1.3", "en"), ("4.1", "vi"), ("1.2", "en")])

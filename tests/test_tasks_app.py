@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 
 from dsat.domain.presentation import describe_key
 from dsat.domain.tasks import concrete
 from dsat.services.assessment import AssessmentService
-from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.services.tasks import table_csv, table_xlsx
 from dsat.store import open_store
 from dsat.tui.app import DsatApp
@@ -23,20 +20,6 @@ from dsat.tui.screens.result import ResultScreen
 from tests.tui_helpers import choose, settle, sign_in
 
 TASKS = {"data": ("1.3", "1.3-T01"), "inbox": ("4.1", "4.1-T01"), "sites": ("1.2", "1.2-T01")}
-
-
-@pytest.fixture
-def tasks_db(tmp_path: Path, clock):
-    """A database whose bank is the shipped practical tasks only, so each competency test
-    starts with its task."""
-    bank = tmp_path / "bank"
-    bank.mkdir()
-    shutil.copy(shipped_bank_dir() / "framework.yaml", bank)
-    shutil.copy(shipped_bank_dir() / "practical-tasks.yaml", bank)
-    store = open_store(tmp_path / "tasks.db")
-    import_bank(store, [bank], imported_by="test", clock=clock)
-    yield store
-    store.close()
 
 
 def _task_of(service: AssessmentService, attempt_id: str):

@@ -177,13 +177,7 @@ def _key_text(item: ConcreteItem) -> LocalizedText | None:
         case ShortAnswerItem():
             return LocalizedText.same(" / ".join(item.answers))
         case NumericalItem():
-            tol = f" (± {item.tolerance:g})" if item.tolerance else ""
-            if item.unit:
-                return LocalizedText(
-                    vi=f"{item.answer:g} {item.unit.vi}{tol}",
-                    en=f"{item.answer:g} {item.unit.en}{tol}",
-                )
-            return LocalizedText.same(f"{item.answer:g}{tol}")
+            return _number(item.answer, item.tolerance, item.unit)
         case MatchingItem():
             return _pairs([(p.left, p.right) for p in item.pairs])
         case OrderingItem():
@@ -193,16 +187,18 @@ def _key_text(item: ConcreteItem) -> LocalizedText | None:
     return None
 
 
+def _number(value: float, tolerance: float, unit: LocalizedText | None) -> LocalizedText:
+    """A right number in words: `10000 codes (± 0.5)`."""
+    tol = f" (± {tolerance:g})" if tolerance else ""
+    if unit:
+        return LocalizedText(vi=f"{value:g} {unit.vi}{tol}", en=f"{value:g} {unit.en}{tol}")
+    return LocalizedText.same(f"{value:g}{tol}")
+
+
 def _task_key(view: TaskView, key: Any) -> LocalizedText:
     match view.answer_kind:
         case "number":
-            tol = f" (± {key.tolerance:g})" if key.tolerance else ""
-            if view.unit:
-                return LocalizedText(
-                    vi=f"{key.number:g} {view.unit.vi}{tol}",
-                    en=f"{key.number:g} {view.unit.en}{tol}",
-                )
-            return LocalizedText.same(f"{key.number:g}{tol}")
+            return _number(key.number, key.tolerance, view.unit)
         case "text":
             return LocalizedText.same(" / ".join(key.texts))
         case "marks":
