@@ -257,9 +257,9 @@ class AiClaimCheck(Template):
             ch = CHANNELS[channel]
             claim = c.both(
                 f"Trong tháng {month}/2026, các xã, phường nhận tổng cộng {claimed} phản ánh về "
-                f"lĩnh vực {f.vi} qua kênh “{ch.vi}”.",
+                f"lĩnh vực {f.vi} qua kênh ‘{ch.vi}’.",
                 f"In {_month_en(month)} 2026, the communes and wards received {claimed} pieces "
-                f"of feedback on {f.en} in all through the “{ch.en}” channel.",
+                f"of feedback on {f.en} in all through the ‘{ch.en}’ channel.",
             )
             conds = c.both(
                 f"Lĩnh vực = {f.vi}, Kênh tiếp nhận = {ch.vi}, Ngày nhận trong tháng {month}/2026",

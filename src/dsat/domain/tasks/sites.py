@@ -319,12 +319,12 @@ class PublicServicePortal(Template):
         )
         picks = tuple(s.id for s, (_, trick) in zip(sites, entries, strict=True) if trick is None)
         prompt = c.both(
-            f"Bạn cần {errand.vi} trên trang của {service.vi}, có tên miền {domain}. Các trang "
-            f"của cơ quan này có thể có thêm tên miền con phía trước (dạng tên.{domain}). Chọn "
-            "mọi địa chỉ mở một trang của chính cơ quan đó.",
+            f"Bạn cần {errand.vi} trên trang của {service.vi}, có tên miền {domain}. Trang này "
+            f"có thể dùng thêm tên miền con phía trước (dạng tên.{domain}). Chọn mọi địa chỉ "
+            "mở một trang thuộc chính trang đó.",
             f"You need to {errand.en} on the site of {service.en}, whose domain is {domain}. "
-            f"Its pages may have a subdomain in front of the domain (of the form name.{domain}). "
-            "Choose every address that opens a page of that body's own site.",
+            f"The site may also use a subdomain in front of it (of the form name.{domain}). "
+            "Choose every address that opens a page of that very site.",
         )
         vi, en = [], []
         for s, (_, trick) in zip(sites, entries, strict=True):
