@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -400,6 +403,31 @@ def test_the_same_seed_rebuilds_the_same_variant(built, name):
         assert again.view.model_dump_json() == v.view.model_dump_json()
 
 
+def test_another_process_rebuilds_the_same_variants(built):
+    """A resumed attempt may be rebuilt by another run of the program, with other string
+    hashing: the variants must not depend on it."""
+    script = (
+        "import hashlib, sys\n"
+        "from dsat.domain.tasks.registry import generate, names\n"
+        "for name in names():\n"
+        "    for seed in (0, 1, 999):\n"
+        "        v = generate(name, {}, seed)\n"
+        "        text = v.view.model_dump_json() + v.key.model_dump_json()\n"
+        "        print(name, seed, hashlib.sha256(text.encode()).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    here = []
+    for name in ALL:
+        for seed in (0, 1, 999):
+            v = built[name][0][seed]
+            text = v.view.model_dump_json() + v.key.model_dump_json()
+            here.append(f"{name} {seed} {hashlib.sha256(text.encode()).hexdigest()}")
+    assert out[:-1] == here
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_the_key_is_what_the_data_says(built, name):
     for v in built[name][0]:
@@ -415,6 +443,26 @@ def test_number_answers_are_not_guessable(built, name):
         return
     counts = Counter(v.key.number for v in built[name][0])
     assert counts.most_common(1)[0][1] < SEEDS / 4, counts.most_common(3)
+
+
+SETTINGS = [
+    *[(n, {"rows_min": 20, "rows_max": 40}, 50) for n in ALL if TEMPLATES[n].kind == "data"],
+    *[(n, {"rows_min": 4900, "rows_max": 5000}, 2) for n in ALL if TEMPLATES[n].kind == "data"],
+    *[(n, {"messages_min": k, "messages_max": k}, 100)
+      for n in ALL if TEMPLATES[n].kind == "inbox" for k in (6, 10)],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "settings", "seeds"), SETTINGS)
+def test_settings_at_their_limits(name, settings, seeds):
+    """Small and large tables, the shortest and the longest inbox: still valid and right."""
+    for seed in range(seeds):
+        v = generate(name, settings, seed)
+        if v.view.table is not None:
+            assert settings["rows_min"] <= len(v.view.table.rows) <= settings["rows_max"]
+        else:
+            assert len(v.view.messages) == settings["messages_min"]
+        assert score_task(v.view, v.key, ORACLES[name](v.view)) == 1, (seed, v.key)
 
 
 FORBIDDEN = {"key", "keys", "working", "explanation", "answer", "answers", "mark", "marks",

@@ -254,7 +254,9 @@ class Duplicates(Template):
     def build(self, rng: random.Random, settings: Any) -> tuple[TaskView, TaskKey]:
         n = settings.draw(rng)
         units = rng.sample(list(c.UNITS), rng.randint(5, 8))
-        n_twice, n_thrice = rng.randint(3, 12), rng.randint(0, 2)
+        # (fewer repeats in a small table: a tenth of its rows at most)
+        n_twice = rng.randint(3, max(3, min(12, n // 10)))
+        n_thrice = rng.randint(0, 2 if n >= 60 else 1)
         people = n - n_twice - 2 * n_thrice
         ids = c.employee_ids(rng, people)
         persons = [
@@ -263,7 +265,7 @@ class Duplicates(Template):
             for code in ids
         ]  # fmt: skip
         # namesakes: another person with the same name (a different id and birthday)
-        for k in rng.sample(range(people), rng.randint(3, 8)):
+        for k in rng.sample(range(people), rng.randint(min(3, people // 4), min(8, people // 4))):
             j = rng.randrange(people)
             if j != k:
                 code, _, born, unit = persons[k]
