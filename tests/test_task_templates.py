@@ -106,10 +106,12 @@ def _training(view: TaskView) -> str:
 def _budget(view: TaskView) -> str:
     m = ask(r"approved budget lines of (.+?) (?:in quarter (\d) of 2026|for “(.+?)” over)", view)
     unit, q, item = m[1], m[2], m[3]
-    total = sum(
-        r[4] for r in shown_rows(view)
-        if r[1] == unit and r[5] == "Approved" and (r[3] == int(q) if q else r[2] == item)
-    )  # fmt: skip
+    group = [
+        r for r in shown_rows(view)
+        if r[1] == unit and (r[3] == int(q) if q else r[2] == item)
+    ]  # fmt: skip
+    assert any(r[5] != "Approved" for r in group), "no near miss: every line of it approved"
+    total = sum(r[4] for r in group if r[5] == "Approved")
     return f"{total:,}".replace(",", ".")  # as Vietnamese types it
 
 
@@ -139,10 +141,10 @@ def _overdue(view: TaskView) -> str:
     rows = shown_rows(view)
     due, status = column(view, "Due on"), column(view, "Status")
     assert all(r[column(view, "Submitted on")] <= today for r in rows)
-    hits = [
-        r for r in rows
-        if r[2] == place and r[status] in ("Received", "In progress") and r[due] < today
-    ]  # fmt: skip
+    mine = [r for r in rows if r[2] == place]
+    hits = [r for r in mine if r[status] in ("Received", "In progress") and r[due] < today]
+    on_day = [r for r in mine if r[due] == today and r[status] != "Result returned"]
+    assert on_day, "no near miss: nothing open is due on the report day itself"
     return number(len(hits))
 
 
@@ -151,7 +153,10 @@ def _sharing(view: TaskView) -> str:
     m = ask(r"How many files of the (.+?) hold personal data", view)
     unit = m[1]
     outside = ("Anyone with the link", "Public on the web")
-    hits = [r for r in shown_rows(view) if r[2] == unit and r[4] == "Yes" and r[3] in outside]
+    rows = [r for r in shown_rows(view) if r[2] == unit]
+    hits = [r for r in rows if r[4] == "Yes" and r[3] in outside]
+    assert any(r[4] == "No" and r[3] in outside for r in rows), "no near miss"
+    assert any(r[4] == "Yes" and r[3] not in outside for r in rows), "no near miss"
     return number(len(hits))
 
 
@@ -163,10 +168,9 @@ def _energy(view: TaskView) -> str:
         view,
     )
     room, device, first, last = m[1], m[2], iso(m[3]), iso(m[4])
-    wh = sum(
-        r[3] * r[4] for r in shown_rows(view)
-        if first <= r[0] <= last and (r[1] == room if room else r[2] == device)
-    )  # fmt: skip
+    mine = [r for r in shown_rows(view) if (r[1] == room if room else r[2] == device)]
+    wh = sum(r[3] * r[4] for r in mine if first <= r[0] <= last)
+    assert any(r[0] < first for r in mine) and any(r[0] > last for r in mine), "no near miss"
     assert "Round to 1 decimal place" in view.prompt.en
     return f"{wh / 1000:.1f}".replace(".", ",")  # as Vietnamese types it
 

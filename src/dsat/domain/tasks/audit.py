@@ -4,7 +4,7 @@ electricity the devices left on after hours use."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from dsat.domain.tasks import common as c
@@ -67,13 +67,9 @@ class SharingAudit(Template):
         units = rng.sample(list(c.UNITS), rng.randint(5, 8))
         places = [p.split(" ", 1)[1] for p in c.communes(rng, 6)]
         owners = {u: [c.full_name(rng) for _ in range(rng.randint(3, 7))] for u in units}
-        rows, seen = [], set()
-        for _ in range(n):
-            unit = rng.choice(units)
-            personal = rng.random() < 0.4
-            pattern = rng.choice(PERSONAL_FILES if personal else OTHER_FILES)
-            share = rng.choices(list(SHARING), (0.3, 0.25, 0.25, 0.14, 0.06))[0]
-            changed = c.day_in(rng, 2026, 1, 11)
+        seen: set[str] = set()
+
+        def name_of(pattern: str) -> str:
             file = _file_name(rng, pattern, places)
             stem, ext = file.rsplit(".", 1)
             copy = 1
@@ -81,16 +77,36 @@ class SharingAudit(Template):
                 copy += 1
                 file = f"{stem} ({copy}).{ext}"
             seen.add(file)
+            return file
+
+        rows = []
+        for _ in range(n):
+            unit = rng.choice(units)
+            personal = rng.random() < 0.4
+            pattern = rng.choice(PERSONAL_FILES if personal else OTHER_FILES)
+            share = rng.choices(list(SHARING), (0.3, 0.25, 0.25, 0.14, 0.06))[0]
+            changed = c.day_in(rng, 2026, 1, 11)
             rows.append((
-                file, rng.choice(owners[unit]), unit, share, "yes" if personal else "no",
-                changed.isoformat(),
+                name_of(pattern), rng.choice(owners[unit]), unit, share,
+                "yes" if personal else "no", changed.isoformat(),
             ))  # fmt: skip
-        rows.sort(key=lambda r: (r[2], r[0]))
         for _ in range(100):
             unit = rng.choice(units)
             hits = [r for r in rows if r[2] == unit and r[3] in OUTSIDE and r[4] == "yes"]
             if len(hits) >= 2:
                 break
+        # the near misses, made where chance left none: the unit's files shared outside
+        # without personal data, and its files with personal data shared inside only
+        for personal, shares in (("no", OUTSIDE), ("yes", ("private", "people", "agency"))):
+            mine = [r for r in rows if r[2] == unit and r[4] == personal and r[3] in shares]
+            others = [i for i, r in enumerate(rows) if r[2] != unit]
+            if not mine and others:
+                j = rng.choice(others)
+                pattern = rng.choice(PERSONAL_FILES if personal == "yes" else OTHER_FILES)
+                rows[j] = (name_of(pattern), rng.choice(owners[unit]), unit, rng.choice(shares),
+                           personal, rows[j][5])  # fmt: skip
+        rows.sort(key=lambda r: (r[2], r[0]))
+        hits = [r for r in rows if r[2] == unit and r[3] in OUTSIDE and r[4] == "yes"]
         answer = len(hits)
         u = c.UNITS[unit]
         link, public = SHARING["link"], SHARING["public"]
@@ -168,28 +184,38 @@ class AfterHoursEnergy(Template):
         rooms = [f"P.{floor}{k:02d}" for floor, k in _rooms(rng)]
         kit = {room: rng.sample(list(DEVICES), rng.randint(5, 8)) for room in rooms}
         watts = {(room, d): rng.randint(*WATTS[d]) for room in rooms for d in DEVICES}
-        # one reading per device and night, as many as the table has rows
-        readings = [(day, room, dev) for day in days for room in rooms for dev in kit[room]]
-        picked = rng.sample(readings, min(n, len(readings)))
+        # the question first: whose readings, over which days (with a day before and after)
+        by_room = rng.random() < 0.6
+        room = rng.choice(rooms)
+        device = rng.choice([d for d in DEVICES if any(d in k for k in kit.values())])
+        i = rng.randrange(len(days) - 6)  # days[i] is before the first, days[i + 6] after
+        first, last = days[i + 1], days[i + rng.randint(3, 5)]
+        a, b = first.isoformat(), last.isoformat()
+
+        def theirs(reading: tuple[date, str, str]) -> bool:
+            return reading[1] == room if by_room else reading[2] == device
+
+        # one reading per device and night, as many as the table has rows; among them some
+        # of theirs inside the days asked about, and some just outside (the near misses)
+        readings = [(day, rm, dev) for day in days for rm in rooms for dev in kit[rm]]
+        inside = [r for r in readings if theirs(r) and first <= r[0] <= last]
+        before = [r for r in readings if theirs(r) and r[0] < first]
+        after = [r for r in readings if theirs(r) and r[0] > last]
+        forced = [*rng.sample(inside, min(3, len(inside))), rng.choice(before), rng.choice(after)]
+        forced = forced[:n]
+        taken = set(forced)
+        rest = [r for r in readings if r not in taken]
+        picked = forced + rng.sample(rest, min(n - len(forced), len(rest)))
         picked += [rng.choice(readings) for _ in range(n - len(picked))]
         rows = []
-        for day, room, device in picked:
-            hours = rng.randint(1, 14) if device != "aircon" else rng.randint(1, 6)
-            rows.append((day.isoformat(), room, device, watts[room, device], hours))
+        for day, rm, dev in picked:
+            hours = rng.randint(1, 14) if dev != "aircon" else rng.randint(1, 6)
+            rows.append((day.isoformat(), rm, dev, watts[rm, dev], hours))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
-        by_room = rng.random() < 0.6
-        for _ in range(100):
-            i = rng.randrange(len(days) - 5)
-            first, last = days[i + 1], days[i + rng.randint(3, 5)]
-            a, b = first.isoformat(), last.isoformat()
-            if by_room:
-                room = rng.choice(rooms)
-                hits = [r for r in rows if r[1] == room and a <= r[0] <= b]
-            else:
-                device = rng.choice(list(DEVICES))
-                hits = [r for r in rows if r[2] == device and a <= r[0] <= b]
-            if len(hits) >= 3:
-                break
+        if by_room:
+            hits = [r for r in rows if r[1] == room and a <= r[0] <= b]
+        else:
+            hits = [r for r in rows if r[2] == device and a <= r[0] <= b]
         wh = sum(r[3] * r[4] for r in hits)
         answer = wh / 1000
         span = c.both(f"từ {c.dmy(first)} đến hết {c.dmy(last)}", f"from {c.dmy(first)} to "

@@ -204,6 +204,13 @@ class BudgetSum(Template):
             hits = [r for r in same if r[5] == "approved"]
             if 2 <= len(hits) < len(same):  # some lines of the same group are not approved
                 break
+        else:  # (a small table) make one line of the group a pending one: the near miss
+            others = [i for i, r in enumerate(rows) if r not in same]
+            if others and len(hits) == len(same):
+                j = rng.choice(others)
+                code, _, it, qr, amount, _ = rows[j]
+                rows[j] = (code, unit, it if by_quarter else item, q if by_quarter else qr,
+                           amount, "pending")  # fmt: skip
         answer = sum(r[4] for r in hits)
         u = c.UNITS[unit]
         if by_quarter:
