@@ -21,7 +21,7 @@ SHARING: dict[str, LocalizedText] = c.labels({
     "link": ("Bất kỳ ai có đường liên kết", "Anyone with the link"),
     "public": ("Công khai trên web", "Public on the web"),
 })  # fmt: skip
-OUTSIDE = ("link", "public")  # who can open it need not be anyone of the agency
+OUTSIDE = ("link", "public")  # the settings that let people outside the agency open a file
 YES_NO: dict[str, LocalizedText] = c.labels({"yes": ("Có", "Yes"), "no": ("Không", "No")})
 # File names that hold personal data, and names that do not ({} is filled in).
 PERSONAL_FILES = (
