@@ -50,7 +50,7 @@ def register(cls: type[Template]) -> type[Template]:
 
 def _load() -> None:
     # the template modules register themselves when imported
-    from dsat.domain.tasks import data, inbox, sites  # noqa: F401
+    from dsat.domain.tasks import applications, audit, data, formulas, inbox, sites  # noqa: F401
 
 
 def get(name: str) -> Template:

@@ -162,3 +162,182 @@ class GenuineSite(Template):
         )
         working = LocalizedText(vi="\n".join(vi), en="\n".join(en))
         return view, TaskKey(picks=picks, working=working)
+
+
+# --- the genuine portal among look-alikes, subdomains included --------------------------------
+# Public portals: their domain, their name, subdomains of theirs, and what a citizen goes
+# there for. Every address under the domain (a subdomain in front, any path) is theirs.
+PORTALS: tuple[tuple[str, LocalizedText, tuple[str, ...], LocalizedText], ...] = (
+    (
+        "dichvucong.gov.vn",
+        c.both("Cổng Dịch vụ công quốc gia", "the National Public Service Portal"),
+        ("", "www."),
+        c.both("nộp hồ sơ một thủ tục trực tuyến", "apply for a procedure online"),
+    ),
+    (
+        "bocongan.gov.vn",
+        c.both("Bộ Công an", "the Ministry of Public Security"),
+        ("", "dichvucong."),
+        c.both("làm thủ tục đăng ký thường trú", "register a permanent residence"),
+    ),
+    (
+        "baohiemxahoi.gov.vn",
+        c.both("Bảo hiểm xã hội Việt Nam", "Vietnam Social Security"),
+        ("", "dichvucong."),
+        c.both("tra cứu quá trình đóng bảo hiểm xã hội", "look up your social insurance record"),
+    ),
+    (
+        "chinhphu.vn",
+        c.both("Cổng Thông tin điện tử Chính phủ", "the Government's web portal"),
+        ("", "vanban.", "congbao."),
+        c.both("đọc toàn văn một nghị định mới", "read the full text of a new decree"),
+    ),
+    (
+        "csgt.vn",
+        c.both("Cục Cảnh sát giao thông", "the Traffic Police Department"),
+        ("", "www."),
+        c.both("tra cứu phạt nguội xe của mình", "check your vehicle for camera fines"),
+    ),
+)
+PORTAL_PATHS = ("/", "/tra-cuu", "/huong-dan", "/thu-tuc-hanh-chinh", "/tin-tuc/2026", "/lien-he")
+SHADY = ("xacthuc.online", "tracuu-nhanh.com", "hotro247.net", "thanhtoan-online.info",
+         "dangky-truc-tuyen.top", "congdan-so.site")  # fmt: skip
+ENDINGS = (".com", ".vn", ".com.vn", ".net", ".org", ".info")
+
+
+def _portal_name(domain: str) -> str:
+    return domain.removesuffix(".vn").removesuffix(".gov")
+
+
+def _typo(rng: random.Random, domain: str, sub: str) -> str:
+    name = _portal_name(domain)
+    k = rng.randrange(1, len(name) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:  # a letter left out
+        fake = name[:k] + name[k + 1 :]
+    elif kind == 1:  # a letter doubled
+        fake = name[:k] + name[k] + name[k:]
+    else:  # two letters swapped
+        fake = name[: k - 1] + name[k] + name[k - 1] + name[k + 1 :]
+    return f"https://{sub}{fake}{rng.choice(ENDINGS)}{rng.choice(PORTAL_PATHS)}"
+
+
+def _keyword(rng: random.Random, domain: str, sub: str) -> str:
+    name = _portal_name(domain)
+    word = rng.choice(("tructuyen", "quocgia", "vn", "online", "chinhthuc", "hotro"))
+    joined = rng.choice((f"{name}-{word}", f"{word}-{name}", f"{name}{word}"))
+    return f"https://{sub}{joined}{rng.choice(ENDINGS)}{rng.choice(PORTAL_PATHS)}"
+
+
+def _reversed(rng: random.Random, domain: str, sub: str) -> str:
+    name = _portal_name(domain)
+    rest = domain.removeprefix(name + ".") or "vn"
+    return f"https://{rest}.{name}{rng.choice(ENDINGS)}{rng.choice(PORTAL_PATHS)}"
+
+
+def _other_ending(rng: random.Random, domain: str, sub: str) -> str:
+    name = _portal_name(domain)
+    ending = rng.choice((".com.vn", ".org.vn", ".net.vn", ".com"))
+    return f"https://{sub}{name}{ending}{rng.choice(PORTAL_PATHS)}"
+
+
+def _in_front(rng: random.Random, domain: str, sub: str) -> str:
+    joiner = rng.choice((".", "-"))
+    return f"https://{sub}{domain}{joiner}{rng.choice(SHADY)}{rng.choice(PORTAL_PATHS)}"
+
+
+def _dashed(rng: random.Random, domain: str, sub: str) -> str:
+    dashed = domain.replace(".", "-")
+    return f"https://{sub}{dashed}{rng.choice(('.com', '.net', '.top', '.vn'))}/dang-nhap"
+
+
+PORTAL_TRICKS: tuple[Callable[[random.Random, str, str], str], ...] = (
+    _typo,
+    _keyword,
+    _reversed,
+    _other_ending,
+    _in_front,
+    _dashed,
+)
+PORTAL_TRICK_NAMES: dict[str, LocalizedText] = {
+    "_typo": c.both("tên gõ sai một chữ", "the name misspelt by one letter"),
+    "_keyword": c.both("tên thật ghép thêm một từ", "the real name with a word added"),
+    "_reversed": c.both("các phần của tên miền bị đảo", "the parts of the domain swapped"),
+    "_other_ending": c.both("đúng tên nhưng khác đuôi", "the right name, another ending"),
+    "_in_front": c.both(
+        "tên miền thật chỉ đứng trước một tên miền khác", "the real domain in front of another"
+    ),
+    "_dashed": c.both("dấu chấm bị thay bằng dấu gạch", "the dots replaced by hyphens"),
+}
+
+
+def belongs(host: str, domain: str) -> bool:
+    """Whether a host is the domain itself or one of its subdomains."""
+    return host == domain or host.endswith("." + domain)
+
+
+@register
+class PublicServicePortal(Template):
+    """Addresses of a public portal and look-alikes: the genuine ones may carry a subdomain
+    (dichvucong.bocongan.gov.vn, vanban.chinhphu.vn), the fakes a misspelt name, an added
+    word, swapped parts, another ending or the real domain in front of another one. The
+    rule taught: read the domain from its right end."""
+
+    name = "sites.public_services"
+    kind = "sites"
+    answer_kind = "pick"
+    steps = 2
+    title = c.both(
+        "Nhận ra cổng dịch vụ công thật, kể cả tên miền con",
+        "Tell the genuine public portal, subdomains included",
+    )
+
+    def build(self, rng: random.Random, settings: Any) -> tuple[TaskView, TaskKey]:
+        domain, service, subs, errand = rng.choice(PORTALS)
+        n_genuine = rng.randint(1, 3)
+        genuine = []
+        for sub in rng.sample(subs, min(n_genuine, len(subs))):
+            genuine.append(f"https://{sub}{domain}{rng.choice(PORTAL_PATHS)}")
+        while len(genuine) < n_genuine:  # another page of the same site
+            address = f"https://{rng.choice(subs)}{domain}{rng.choice(PORTAL_PATHS)}"
+            if address not in genuine:
+                genuine.append(address)
+        fakes: list[tuple[str, str]] = []
+        for trick in rng.sample(PORTAL_TRICKS, len(PORTAL_TRICKS)):
+            address = trick(rng, domain, rng.choice(subs))
+            host = host_of(address)
+            fake = not belongs(host, domain) and not host.endswith(".gov.vn")
+            if fake and address not in [a for a, _ in fakes]:
+                fakes.append((address, trick.__name__))
+            if len(fakes) == 6 - n_genuine:
+                break
+        entries = [(a, None) for a in genuine] + fakes
+        rng.shuffle(entries)
+        sites = tuple(
+            Site(id=chr(ord("a") + i), address=address, title=service)
+            for i, (address, _) in enumerate(entries)
+        )
+        picks = tuple(s.id for s, (_, trick) in zip(sites, entries, strict=True) if trick is None)
+        prompt = c.both(
+            f"Bạn cần {errand.vi} trên trang của {service.vi}, có tên miền {domain}. Trang này "
+            f"có thể dùng thêm tên miền con phía trước (dạng tên.{domain}). Chọn mọi địa chỉ "
+            "mở một trang thuộc chính trang đó.",
+            f"You need to {errand.en} on the site of {service.en}, whose domain is {domain}. "
+            f"The site may also use a subdomain in front of it (of the form name.{domain}). "
+            "Choose every address that opens a page of that very site.",
+        )
+        vi, en = [], []
+        for s, (_, trick) in zip(sites, entries, strict=True):
+            opened = host_of(s.address)
+            if trick is None:
+                vi.append(f"{s.id}) {s.address}: thật, {opened} kết thúc đúng bằng {domain}")
+                en.append(f"{s.id}) {s.address}: genuine, {opened} ends exactly in {domain}")
+            else:
+                name = PORTAL_TRICK_NAMES[trick]
+                vi.append(f"{s.id}) {s.address}: giả, mở ra {opened} ({name.vi})")
+                en.append(f"{s.id}) {s.address}: fake, opens {opened} ({name.en})")
+        view = TaskView(
+            template=self.name, kind="sites", answer_kind="pick", prompt=prompt, sites=sites
+        )
+        working = LocalizedText(vi="\n".join(vi), en="\n".join(en))
+        return view, TaskKey(picks=picks, working=working)
