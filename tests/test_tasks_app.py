@@ -10,6 +10,7 @@ import pytest
 
 from dsat.domain.presentation import describe_key
 from dsat.domain.tasks import concrete
+from dsat.domain.text import strip_diacritics
 from dsat.services.assessment import AssessmentService
 from dsat.services.tasks import table_csv, table_xlsx
 from dsat.store import open_store
@@ -19,12 +20,14 @@ from dsat.tui.screens.question import QuestionScreen
 from dsat.tui.screens.result import ResultScreen
 from tests.tui_helpers import choose, settle, sign_in
 
-TASKS = {"data": ("1.3", "1.3-T01"), "inbox": ("4.1", "4.1-T01"), "sites": ("1.2", "1.2-T01")}
+# competences with one task each: every test of them starts with it
+TASKS = {"number": ("2.2", "2.2-T01"), "text": ("1.1", "1.1-T01"),
+         "marks": ("4.1", "4.1-T01"), "pick": ("1.2", "1.2-T01")}  # fmt: skip
 
 
 def _task_of(service: AssessmentService, attempt_id: str):
-    """The task as scored: the stored item with the stored variant, rebuilt apart."""
-    [row] = service.store.attempts.responses(attempt_id)
+    """The first task as scored: the stored item with the stored variant, rebuilt apart."""
+    row = service.store.attempts.responses(attempt_id)[0]
     return concrete(service.store.items.version(row.item_id, row.item_version), row.variant)
 
 
@@ -48,7 +51,7 @@ def test_a_task_is_the_same_variant_on_resume_and_scored_from_it(tasks_db, fw, c
     service.identify("CB1", "Nguyễn Văn A", "Sở Nội vụ")
     state = service.start("CB1", "competency", comp, "vi", seed=11)
     [slot] = state.slots
-    assert slot.item.kind == "task" and slot.item.task is not None
+    assert slot.item.kind == "task" and slot.item.task.answer_kind == kind
     again = AssessmentService(open_store(tasks_db.path), fw, clock).state(state.attempt.id)
     assert again.slots[0].item == slot.item  # a new process rebuilds the same variant
     dumped = slot.item.model_dump_json()
@@ -60,7 +63,7 @@ def test_a_task_is_the_same_variant_on_resume_and_scored_from_it(tasks_db, fw, c
     [result] = service.submit(state.attempt.id)
     assert result.raw == result.max > 0
     view = service.result(state.attempt.id)
-    [reviewed] = view.items
+    [reviewed] = view.items  # the only task of its competence: the test ends with it
     assert reviewed.fraction == 1.0
     assert reviewed.right_answer == describe_key(task)
     assert task.key.working.en in reviewed.explanation.en  # how the answer is found
@@ -104,42 +107,65 @@ async def _open_task(app: DsatApp, pilot, comp: str) -> QuestionScreen:
     return app.screen
 
 
+def _rows_with(view, terms: list[str], lang: str = "en") -> list[tuple]:
+    """The rows in which every term stands in some cell as shown (case and tone marks
+    forgiven): what the filter box promises."""
+
+    def fold(text: str) -> str:
+        return strip_diacritics(text).casefold()
+
+    cols = view.table.columns
+    return [
+        r for r in view.table.rows
+        if all(any(fold(t) in fold(c.show(v, lang)) for c, v in zip(cols, r, strict=True))
+               for t in terms)
+    ]  # fmt: skip
+
+
+async def _type(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press({" ": "space", ";": "semicolon", ".": "full_stop"}.get(ch, ch))
+
+
 async def test_a_data_task_with_the_keyboard_filter_sort_files_answer(
     tasks_db, fw, clock, tmp_path
 ):
+    from textual.widgets import DataTable
+
     app = DsatApp(tasks_db, fw, lang="en", seed=5, clock=clock, downloads=tmp_path)
     async with app.run_test(size=(110, 40)) as pilot:
-        screen = await _open_task(app, pilot, "1.3")
+        screen = await _open_task(app, pilot, "1.3")  # one of the data tasks of 1.3
         view = screen.slot.item.task
-        place = view.table.rows[0][2]
+        cols, first_row = view.table.columns, view.table.rows[0]
+        words = [c.show(v, "en") for c, v in zip(cols, first_row, strict=True)
+                 if c.kind in ("text", "label")]  # fmt: skip
         await pilot.press("shift+tab")  # from the answer box back to the table
         await pilot.press("shift+tab")  # and to the filter box
-        for ch in place:
-            await pilot.press("space" if ch == " " else ch)
+        await _type(pilot, words[0])
         await pilot.pause()
-        from textual.widgets import DataTable
-
         table = screen.query_one("#task-table", DataTable)
-        shown = table.row_count
-        assert 0 < shown < len(view.table.rows)
-        assert shown == sum(1 for r in view.table.rows if place in r)  # (a province column)
+        one = _rows_with(view, [words[0]])
+        assert table.row_count == len(one) < len(view.table.rows)
+        await _type(pilot, f"; {words[1]}")  # a second condition
+        await pilot.pause()
+        two = _rows_with(view, [words[0], words[1]])
+        assert table.row_count == len(two) <= len(one) and first_row in two
         await pilot.press("tab")  # to the table: s sorts by the cursor's column
         await pilot.press("s")
         await pilot.pause()
-        first = str(table.get_row_at(0)[0])
-        assert first == min(r[0] for r in view.table.rows if place in r)
+        assert str(table.get_row_at(0)[0]) == cols[0].show(min(r[0] for r in two), "en")
         await pilot.press("f3")
         await pilot.pause()
         saved = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".xlsx"))
         assert len(saved) == 2 and "Saved:" in str(screen.query_one("#status").render())
         task = _task_of(app.service, screen.state.attempt.id)
-        await pilot.press("tab")  # the answer box; typed digits land there
-        for ch in f"{task.key.number:g}":
-            await pilot.press(ch)
+        typed = _right_answer(task)
+        await pilot.press("tab")  # the answer box; what is typed lands there
+        await _type(pilot, typed)
         await pilot.press("enter")
         await settle(pilot)
-    [row] = tasks_db.attempts.responses(screen.state.attempt.id)
-    assert row.answer == f"{task.key.number:g}" and row.answered_at is not None
+    row = tasks_db.attempts.responses(screen.state.attempt.id)[0]
+    assert row.answer == typed and row.answered_at is not None
 
 
 async def test_an_inbox_task_marks_each_message_and_shows_link_targets(tasks_db, fw, clock):

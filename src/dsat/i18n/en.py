@@ -229,7 +229,7 @@ MESSAGES: dict[str, str] = {
     "question.hint.task_marks": "↑/↓ choose a message; 1 Safe, 2 Phishing, 3 Report to IT; Tab shows where each link really goes. Enter confirms every mark.",
     "question.hint.task_pick": "Press 1–{n} or a letter to tick or untick an address, Enter to confirm.",
     "key.files": "Save the table",
-    "task.filter": "Filter: type to keep the rows that contain it",
+    "task.filter": "Filter: words to keep the rows that contain them; several conditions: Hà Nội; Passed",
     "task.count": "{shown} of {total} rows",
     "task.files": "F3 saves the table as CSV and XLSX files to open in your own spreadsheet.",
     "task.answer": "Your answer",

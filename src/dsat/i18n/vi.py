@@ -227,7 +227,7 @@ MESSAGES: dict[str, str] = {
     "question.hint.task_marks": "↑/↓ chọn thư; 1 An toàn, 2 Lừa đảo, 3 Báo cáo CNTT; Tab xem địa chỉ thật của từng liên kết. Enter để xác nhận mọi đánh dấu.",
     "question.hint.task_pick": "Bấm 1–{n} hoặc một chữ cái để chọn hay bỏ chọn địa chỉ, Enter để xác nhận.",
     "key.files": "Lưu bảng",
-    "task.filter": "Lọc: gõ để giữ các dòng có chứa nội dung đó",
+    "task.filter": "Lọc: gõ để giữ các dòng có chứa nội dung đó; nhiều điều kiện: Hà Nội; Đạt",
     "task.count": "{shown} trên {total} dòng",
     "task.files": "F3 lưu bảng thành tệp CSV và XLSX để mở bằng phần mềm bảng tính của bạn.",
     "task.answer": "Câu trả lời của bạn",

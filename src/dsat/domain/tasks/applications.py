@@ -120,25 +120,25 @@ class ApplicationLookup(Template):
                 break
         target = hits[0]
         rows.sort(key=lambda r: (r[4], r[0]))
-        s = SERVICES[service]
-        d = c.dmy(date.fromisoformat(sent))
+        proc = SERVICES[service]
+        on = c.dmy(date.fromisoformat(sent))
         if ask_name:
-            answer, unit = target[1], c.both("họ và tên người nộp", "the applicant's full name")
+            answer, what = target[1], c.both("họ và tên người nộp", "the applicant's full name")
             ask = c.both("là của ai", "Who is the applicant of")
         else:
-            answer, unit = target[0], c.both("mã hồ sơ", "the application number")
+            answer, what = target[0], c.both("mã hồ sơ", "the application number")
             ask = c.both("có mã hồ sơ là gì", "What is the number of")
         prompt = c.both(
-            f"Hồ sơ thủ tục “{s.vi}” nộp tại {place} ngày {d} {ask.vi}? Chỉ có đúng một hồ sơ "
-            f"như vậy; gõ {unit.vi} đúng như trong bảng.",
-            f"{ask.en} the “{s.en}” application submitted at {place} on {d}? There is exactly "
-            f"one such application; type {unit.en} as in the table.",
+            f"Hồ sơ thủ tục “{proc.vi}” nộp tại {place} ngày {on} {ask.vi}? Chỉ có đúng một hồ sơ "
+            f"như vậy; gõ {what.vi} đúng như trong bảng.",
+            f"{ask.en} the “{proc.en}” application submitted at {place} on {on}? There is exactly "
+            f"one such application; type {what.en} as in the table.",
         )
         working = c.both(
-            f"Lọc Xã/phường = {place}, Thủ tục = {s.vi}, Ngày nộp = {d}: còn đúng một dòng, "
+            f"Lọc Xã/phường = {place}, Thủ tục = {proc.vi}, Ngày nộp = {on}: còn đúng một dòng, "
             f"hồ sơ {target[0]} của {target[1]}. Chỉ lọc hai trong ba điều kiện thì còn "
             "nhiều dòng.",
-            f"Filter Commune/ward = {place}, Procedure = {s.en}, Submitted on = {d}: exactly "
+            f"Filter Commune/ward = {place}, Procedure = {proc.en}, Submitted on = {on}: exactly "
             f"one row is left, application {target[0]} by {target[1]}. Filtering on only two "
             "of the three leaves several rows.",
         )

@@ -97,14 +97,14 @@ class SharingAudit(Template):
                 break
         # the near misses, made where chance left none: the unit's files shared outside
         # without personal data, and its files with personal data shared inside only
-        for personal, shares in (("no", OUTSIDE), ("yes", ("private", "people", "agency"))):
-            mine = [r for r in rows if r[2] == unit and r[4] == personal and r[3] in shares]
+        for holds, shares in (("no", OUTSIDE), ("yes", ("private", "people", "agency"))):
+            mine = [r for r in rows if r[2] == unit and r[4] == holds and r[3] in shares]
             others = [i for i, r in enumerate(rows) if r[2] != unit]
             if not mine and others:
                 j = rng.choice(others)
-                pattern = rng.choice(PERSONAL_FILES if personal == "yes" else OTHER_FILES)
+                pattern = rng.choice(PERSONAL_FILES if holds == "yes" else OTHER_FILES)
                 rows[j] = (name_of(pattern), rng.choice(owners[unit]), unit, rng.choice(shares),
-                           personal, rows[j][5])  # fmt: skip
+                           holds, rows[j][5])  # fmt: skip
         rows.sort(key=lambda r: (r[2], r[0]))
         hits = [r for r in rows if r[2] == unit and r[3] in OUTSIDE and r[4] == "yes"]
         answer = len(hits)

@@ -11,7 +11,7 @@ from dsat.domain.tasks import common as c
 from dsat.domain.tasks.data import RowSettings
 from dsat.domain.tasks.model import Column, Table, TaskKey, TaskView
 from dsat.domain.tasks.registry import Template, register
-from dsat.domain.text import LocalizedText
+from dsat.domain.text import Lang, LocalizedText
 
 # --- what does the formula return ----------------------------------------------------------
 CLAIM_STATUS: dict[str, LocalizedText] = c.labels({
@@ -85,7 +85,7 @@ def _matches(row: tuple[Any, ...], criteria: list[Criterion]) -> bool:
 
 
 def _show_formula(
-    fn: str, summed: int | None, criteria: list[Criterion], last: int, lang: str, sep: str
+    fn: str, summed: int | None, criteria: list[Criterion], last: int, lang: Lang, sep: str
 ) -> str:
     def rng_of(col: int) -> str:
         return f"{LETTERS[col]}2:{LETTERS[col]}{last}"
@@ -154,7 +154,7 @@ class FormulaResult(Template):
         return view, TaskKey(number=answer, working=working)
 
 
-def _say(criterion: Criterion, lang: str) -> str:
+def _say(criterion: Criterion, lang: Lang) -> str:
     col, op, value = criterion
     name = CLAIM_COLUMNS[col].name.get(lang)
     shown = CLAIM_COLUMNS[col].labels[value].get(lang) if col in (UNIT, STATUS) else value

@@ -327,13 +327,13 @@ class PublicServicePortal(Template):
             "Choose every address that opens a page of that very site.",
         )
         vi, en = [], []
-        for s, (_, trick) in zip(sites, entries, strict=True):
+        for s, (_, how) in zip(sites, entries, strict=True):
             opened = host_of(s.address)
-            if trick is None:
+            if how is None:
                 vi.append(f"{s.id}) {s.address}: thật, {opened} kết thúc đúng bằng {domain}")
                 en.append(f"{s.id}) {s.address}: genuine, {opened} ends exactly in {domain}")
             else:
-                name = PORTAL_TRICK_NAMES[trick]
+                name = PORTAL_TRICK_NAMES[how]
                 vi.append(f"{s.id}) {s.address}: giả, mở ra {opened} ({name.vi})")
                 en.append(f"{s.id}) {s.address}: fake, opens {opened} ({name.en})")
         view = TaskView(

@@ -4,7 +4,8 @@ Every text of a variant is generated, but it is shown like bank text: literally 
 objects, never markup) and cleaned of control characters.
 
 - DataTaskAnswer: the table (sortable: `s` on a column sorts by it, again reverses;
-  filterable: the box above keeps the rows containing what is typed), the files
+  filterable: the box above keeps the rows containing what is typed, each of several
+  conditions separated by `;`), the files
   offered with F3, and the answer box; Tab moves between them, Enter in the answer box
   confirms.
 - InboxAnswer: messages in a list (↑/↓), 1/2/3 mark the selected one, Tab shows each of
@@ -83,8 +84,8 @@ class DataTaskAnswer(Vertical):
     def _rows(self) -> list[tuple[Any, ...]]:
         assert self.view.table is not None
         rows = list(self.view.table.rows)
-        if self.filter_text:
-            needle = _fold(self.filter_text)
+        terms = [_fold(t.strip()) for t in self.filter_text.split(";") if t.strip()]
+        for needle in terms:  # every condition must hold: "Hà Nội; Đạt; 2026"
             rows = [
                 r for r in rows
                 if any(needle in _fold(col.show(cell, self.lang))
