@@ -354,3 +354,24 @@ def pexpect_eof():
     import pexpect
 
     return pexpect.EOF
+
+
+@pytest.mark.parametrize("name", [n for n in out_commands(Path("x")) if n != "db backup"])
+def test_out_dash_is_standard_output_never_a_file_named_dash(filled, tmp_path, name,
+                                                             monkeypatch):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*out_commands(filled)[name], "-"],
+                                input=PASSWORD + "\n")  # fmt: skip
+    assert not (tmp_path / "-").exists()
+    if "personal" in name:  # personal data only ever goes to a file readable by its owner
+        assert result.exit_code != 0 and "never standard output" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    if "xlsx" in name:
+        assert data.startswith(b"PK")  # the workbook itself (CliRunner's output is no tty)
+    elif "gift" in " ".join(out_commands(filled)[name]):
+        assert b"::" in data
+    else:
+        assert len(data.decode("utf-8").splitlines()) >= 2, data[:200]
+    assert not list((tmp_path / "results").glob("exports/*"))

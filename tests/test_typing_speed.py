@@ -144,14 +144,17 @@ def _read(proc, seen: list[str], text: str, seconds: float = 30) -> None:
 
 
 @pytest.mark.slow
-def test_a_whole_line_sent_at_once_into_a_terminal_signs_in_that_person(tmp_path):
+@pytest.mark.parametrize("before", [False, True], ids=["options-after", "options-before"])
+def test_a_whole_line_sent_at_once_into_a_terminal_signs_in_that_person(tmp_path, before):
     """A real pty: the first frame is drawn, the core is not loaded yet (a new database),
-    and the whole line arrives in one write."""
+    and the whole line arrives in one write. `dsat --lang en --db X take` is the same as
+    `dsat take --db X --lang en`."""
     import pexpect
 
     db = tmp_path / "pty.db"
+    options = ["--db", str(db), "--lang", "en"]
     proc = pexpect.spawn(
-        DSAT, ["take", "--db", str(db), "--lang", "en"],
+        DSAT, [*options, "take"] if before else ["take", *options],
         env={**os.environ, "TERM": "xterm-256color"}, cwd=str(tmp_path), dimensions=(32, 100),
         encoding="utf-8", codec_errors="replace", timeout=30,
     )  # fmt: skip

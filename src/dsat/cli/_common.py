@@ -37,11 +37,24 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 def _db_path(db: Path | None) -> Path | None:
     """The subcommand's --db, else the one given before the subcommand (`dsat --db X ...`);
     both given and different is an error, never a silent choice."""
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root().params.get("db") if ctx is not None else None
+    root = _root_option("db")
     if db is not None and root is not None and Path(db) != Path(root):
         _fail(f"--db is given twice with different files ({root} and {db}); give it once")
     return db if db is not None else root
+
+
+def _lang(lang: str | None) -> str | None:
+    """The subcommand's --lang, else the one given before it (`dsat --lang en take`); both
+    given and different is an error."""
+    root = _root_option("lang")
+    if lang is not None and root is not None and lang != root:
+        _fail(f"--lang is given twice with different languages ({root} and {lang}); give it once")
+    return lang if lang is not None else root
+
+
+def _root_option(name: str) -> Any:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get(name) if ctx is not None else None
 
 
 def _open_db(db: Path | None, *, create: bool = True) -> Any:
@@ -160,7 +173,7 @@ def take(lang: str | None, db: Path | None, seed: int | None, remember: bool) ->
     """
     from dsat.settings import load_settings
 
-    settings = load_settings(db=_db_path(db), lang=lang)
+    settings = load_settings(db=_db_path(db), lang=_lang(lang))
     database = _open_db(settings.db)  # before the app: a bad --db is a one-line error
     from dsat.tui.app import DsatApp
 
@@ -272,6 +285,24 @@ def _maybe_db(db: Path | None) -> Any:
     db = _db_path(db)
     path = load_settings(db=db).db
     return _open_db(path, create=False) if db or path.exists() else None
+
+
+EXPORTS = Path("results") / "exports"  # where exports go unless --out says otherwise
+
+
+def _emit(out: Path | None, data: bytes, default: Path, *, binary: bool = False) -> str | None:
+    """An export's bytes: to standard output when --out is '-', else whole into --out or
+    `default`. Returns the path written, None for standard output. A binary file (XLSX) is
+    never poured onto a terminal."""
+    if out is not None and str(out) == "-":
+        if binary and sys.stdout.isatty():
+            _fail("this format is binary: give --out FILE, or send '-' into a pipe or a file")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    path = out if out is not None else default
+    _write_atomic(path, data)
+    return str(path)
 
 
 def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:

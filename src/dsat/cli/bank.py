@@ -12,18 +12,21 @@ import click
 from dsat.banks.formats import registry as format_registry
 from dsat.cli._common import (
     DB_HELP,
+    EXPORTS,
     LANG,
+    _db_path,
     _echo,
+    _emit,
     _fail,
     _framework,
     _import_options,
+    _lang,
     _maybe_db,
     _needs,
     _notes,
     _open_db,
     _options,
     _Progress,
-    _write_atomic,
     main,
 )
 
@@ -183,16 +186,11 @@ def bank_export(
     result = export_items(out_fmt, database, list(paths), _options(kw), list(only))
     for line in result.skipped_summary():
         _echo(f"note: skipped {line}", err=True)
-    if out is not None and str(out) == "-":
-        sys.stdout.buffer.write(result.data)
-        sys.stdout.flush()
-        return
-    if out is None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        suffix = format_registry.get(out_fmt).suffixes[0]
-        out = Path("results") / "exports" / f"bank-{stamp}{suffix}"
-    _write_atomic(out, result.data)
-    _echo(f"{out}: {result.written} items written ({len(result.skipped)} skipped)")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    suffix = format_registry.get(out_fmt).suffixes[0]
+    written = _emit(out, result.data, EXPORTS / f"bank-{stamp}{suffix}", binary=suffix == ".xlsx")
+    if written is not None:
+        _echo(f"{written}: {result.written} items written ({len(result.skipped)} skipped)")
 
 
 @bank.command("template")
@@ -207,7 +205,7 @@ def bank_export(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Output file (default dsat-bank-template.<ext>).",
+    help="Output file (default dsat-bank-template.<ext>; '-' for stdout).",
 )
 def bank_template(fmt: str, out: Path | None) -> None:
     """Write a spreadsheet template for items: the columns, one example per type, a guide.
@@ -220,9 +218,11 @@ def bank_template(fmt: str, out: Path | None) -> None:
 
     items = example_items()
     exported = format_registry.export(items, fmt)
-    out = out or Path(f"dsat-bank-template{format_registry.get(fmt).suffixes[0]}")
-    _write_atomic(out, exported.data)
-    _echo(f"{out}: template with {len(items)} example items (one per type)")
+    suffix = format_registry.get(fmt).suffixes[0]
+    written = _emit(out, exported.data, Path(f"dsat-bank-template{suffix}"),
+                    binary=suffix == ".xlsx")  # fmt: skip
+    if written is not None:
+        _echo(f"{written}: template with {len(items)} example items (one per type)")
 
 
 @bank.command("diff")
@@ -308,7 +308,8 @@ def bank_schema() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]),
               default="table", help="table prints here; the others write a file.")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Output file (default results/exports/item-stats-<time>.<ext>).")  # fmt: skip
+              help="Output file (default results/exports/item-stats-<time>.<ext>; "
+                   "'-' for stdout).")  # fmt: skip
 @click.option("--include-simulated", is_flag=True, help="Count simulated attempts too.")
 @click.option("--tui", is_flag=True,
               help="Open the trainers' screen: a sortable table, distractor bars.")  # fmt: skip
@@ -344,7 +345,7 @@ def bank_stats(
         from dsat.settings import load_settings
         from dsat.tui.trainer import TrainerApp
 
-        language = load_settings(db=db, lang=lang).lang
+        language = load_settings(db=_db_path(db), lang=_lang(lang)).lang
         TrainerApp(database, _framework(database), scope, lang=language, pick=pick,
                    include_simulated=include_simulated).run()  # fmt: skip
         return
@@ -355,11 +356,11 @@ def bank_stats(
     if fmt != "table":
         from dsat.services.stats_export import export
 
-        if out is None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            out = Path("results") / "exports" / f"item-stats-{stamp}.{fmt}"
-        _write_atomic(out, export(report, fmt))
-        _echo(f"{out}: {len(report.items)} item versions of {report.scope}")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        written = _emit(out, export(report, fmt), EXPORTS / f"item-stats-{stamp}.{fmt}",
+                        binary=fmt == "xlsx")  # fmt: skip
+        if written is not None:
+            _echo(f"{written}: {len(report.items)} item versions of {report.scope}")
         return
     t = report.test
     _echo(f"Item statistics for {report.scope}: {report.attempts} attempts"

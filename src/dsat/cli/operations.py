@@ -12,6 +12,7 @@ from dsat.cli._common import (
     _db_path,
     _echo,
     _fail,
+    _lang,
     _needs,
     _open_db,
     main,
@@ -274,7 +275,7 @@ def serve(
     from dsat.settings import load_settings
     from dsat.web import LOOPBACK, DsatServer, app_command
 
-    settings = load_settings(db=_db_path(db), lang=lang)
+    settings = load_settings(db=_db_path(db), lang=_lang(lang))
     database = _open_db(settings.db)  # a bad --db is one line here, not in every browser
     from dsat.services.banks import ensure_bank
 

@@ -9,16 +9,18 @@ import click
 
 from dsat.cli._common import (
     DB_HELP,
+    EXPORTS,
     LANG,
     _csv_list,
     _db_path,
     _echo,
+    _emit,
     _fail,
     _framework,
+    _lang,
     _needs,
     _open_db,
     _Progress,
-    _write_atomic,
     main,
 )
 
@@ -133,7 +135,7 @@ def report() -> None:
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Output file (default results/exports/share-<time>.<ext>).",
+    help="Output file (default results/exports/share-<time>.<ext>; '-' for stdout).",
 )
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("admin")
@@ -214,12 +216,16 @@ def report_share(
         return
     from dsat.services.report_export import export
 
-    if out is None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("results") / "exports" / f"share-{stamp}.{fmt}"
-    _write_atomic(out, export(result, fmt))
-    _echo(f"{out}: {len(result.rows)} rows (groups under {min_group} suppressed)")
-    _echo(f"audit chain head: {result.meta.chain_head} ({result.meta.chain_results} links)")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    written = _emit(
+        out, export(result, fmt), EXPORTS / f"share-{stamp}.{fmt}", binary=fmt == "xlsx"
+    )
+    if written is not None:
+        _echo(f"{written}: {len(result.rows)} rows (groups under {min_group} suppressed)")
+    _echo(
+        f"audit chain head: {result.meta.chain_head} ({result.meta.chain_results} links)",
+        err=written is None,
+    )  # beside the data on standard output, never inside it
 
 
 @report.command("dashboard")
@@ -241,7 +247,7 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     """
     from dsat.settings import load_settings
 
-    settings = load_settings(db=_db_path(db), lang=lang)
+    settings = load_settings(db=_db_path(db), lang=_lang(lang))
     database = _open_db(settings.db, create=False)
     from dsat.tui.admin import AdminApp
 
@@ -259,9 +265,12 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
 
     if fmt not in ("csv", "xlsx"):
         _fail("--personal writes a file: give --format csv or --format xlsx")
+    if out is not None and str(out) == "-":
+        _fail("--personal writes a file readable by you only, never standard output: "
+              "give --out FILE")  # fmt: skip
     if out is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("results") / "exports" / f"people-{stamp}.{fmt}"
+        out = EXPORTS / f"people-{stamp}.{fmt}"
     progress = _Progress("Exporting", threshold=20_000)
     writer = personal_csv if fmt == "csv" else personal_xlsx
     try:
