@@ -95,3 +95,31 @@ async def test_random_keys_on_the_dashboard_never_crash(staffed, fw):
                 await pilot.press(key)
             await settle(pilot)
             assert app.screen.query_one(DataTable).row_count >= 1
+
+
+def highlighted(app) -> str:
+    table = app.screen.query_one(DataTable)
+    return str(table.get_row_at(table.cursor_row)[0])
+
+
+async def test_the_highlighted_group_stays_across_language_method_and_going_up(staffed, fw):
+    app = AdminApp(staffed, fw, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=list(rows(app)).index("Cà Mau"))
+        await pilot.press("f2")  # Vietnamese: the same figures, the same row
+        await settle(pilot)
+        assert app.lang == "vi"
+        assert highlighted(app) == "Cà Mau"
+        await pilot.press("m")  # the posterior method
+        await settle(pilot)
+        assert highlighted(app) == "Cà Mau"
+        await pilot.press("a")  # area 1
+        await settle(pilot)
+        assert highlighted(app) == "Cà Mau"
+        await open_row(pilot, "An Giang")
+        assert highlighted(app) == "UBND An Giang"
+        await pilot.press("backspace")  # back up: the province it came from
+        await settle(pilot)
+        assert highlighted(app) == "An Giang"

@@ -85,19 +85,19 @@ class AdminApp(App[None]):
         self.push_screen(self.screen_)
         self._refresh()
 
-    def _refresh(self) -> None:
+    def _refresh(self, highlight: str | None = None) -> None:
         """The figures are computed in a worker thread (a million results take a second);
         the screen keeps what it shows until the new figures arrive."""
-        self.run_worker(self._load, thread=True, exclusive=True, group="report")
+        self.run_worker(lambda: self._load(highlight), thread=True, exclusive=True, group="report")
 
-    def _load(self) -> None:
+    def _load(self, highlight: str | None = None) -> None:
         try:
             built = self._build()
         except StoreError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         if self.screen_ is not None:
-            self.call_from_thread(self.screen_.show, *built)
+            self.call_from_thread(self.screen_.show, *built, highlight)
 
     def on_dashboard_screen_drill(self, message: DashboardScreen.Drill) -> None:
         level = self.view.path[-1] if self.view.path else Level()
@@ -109,8 +109,8 @@ class AdminApp(App[None]):
 
     def on_dashboard_screen_up(self, _: DashboardScreen.Up) -> None:
         if self.view.path:
-            self.view.path.pop()
-            self._refresh()
+            left = self.view.path.pop()
+            self._refresh(highlight=left.unit or left.province)
 
     def on_dashboard_screen_next_skill(self, _: DashboardScreen.NextSkill) -> None:
         self.view.skill = (self.view.skill + 1) % (len(self.fw.areas) + 1)

@@ -6,6 +6,7 @@ down or going up is posted to the app, which builds the next report.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowDoesNotExist
 
 from dsat.domain.report import ALL, TARGETS
 from dsat.tui.screens.base import DsatScreen
@@ -65,14 +67,31 @@ class DashboardScreen(DsatScreen[None]):
         super().__init__()
         self.report, self.heading, self.skill_label = report, heading, skill_label
 
-    def show(self, report: Any, heading: str, skill_label: str) -> None:
-        """New figures from the app (attributes down); redraws the screen."""
+    def show(
+        self, report: Any, heading: str, skill_label: str, highlight: str | None = None
+    ) -> None:
+        """New figures from the app (attributes down); redraws the screen. The highlighted
+        group stays highlighted when it is still shown (another language, area or method),
+        or `highlight` is (back up from a group: that group)."""
+        keep = highlight or self._highlighted()
         self.report, self.heading, self.skill_label = report, heading, skill_label
-        self.call_later(self._redraw)
+        self.call_later(self._redraw, keep)
 
-    async def _redraw(self) -> None:
+    def _highlighted(self) -> str | None:
+        tables = self.query(DataTable)
+        if not tables or not tables.first().row_count:
+            return None
+        table = tables.first()
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    async def _redraw(self, keep: str | None = None) -> None:
         await self.recompose()
         self.on_mount()
+        tables = self.query(DataTable)
+        if keep is not None and tables:
+            with contextlib.suppress(RowDoesNotExist):  # that group is not shown here
+                tables.first().move_cursor(row=tables.first().get_row_index(keep))
 
     def _groups(self) -> list[str]:
         return [d for d in self.report.dims if d in ("province", "unit")]
