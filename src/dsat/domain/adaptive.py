@@ -99,7 +99,7 @@ def next_item(
     blocked = set(shown_ids)
     for it in shown:
         blocked |= it.enemies
-    blocked |= {p.item_id for p in pool if p.enemies & shown_ids}
+    blocked |= {p.item_id for p in pool if p.enemies and not p.enemies.isdisjoint(shown_ids)}
     position = len(given)
     rng = random.Random(f"dsat-adaptive:{seed}:{position}")
     # pretest items: at most rules.pretest, at positions drawn from the seed
@@ -110,6 +110,10 @@ def next_item(
         choice = pretest_pool[rng.randrange(len(pretest_pool))]
         return Pick(choice, choice.area_id)
     scored = [(by_id[g.item_id], g.category) for g in given if not g.pretest and g.item_id in by_id]
+    open_by_area: dict[str, list[PoolItem]] = {}  # each area's items still allowed, pool order
+    for p in pool:
+        if not p.pretest and p.item_id not in blocked:
+            open_by_area.setdefault(p.area_id, []).append(p)
     for area in areas:
         items = [it for it, _ in scored if it.area_id == area]
         cats = [c if c is not None else 0 for it, c in scored if it.area_id == area]
@@ -119,10 +123,7 @@ def next_item(
             if it.competency_id in counts:
                 counts[it.competency_id] += 1
         below = [c for c, n in counts.items() if n < rules.min_per_competency]
-        available = [
-            p for p in pool
-            if p.area_id == area and not p.pretest and p.item_id not in blocked
-        ]  # fmt: skip
+        available = open_by_area.get(area, [])
         if not available or len(items) >= rules.max_items:
             continue
         if not below:

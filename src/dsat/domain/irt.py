@@ -12,6 +12,7 @@ partial steps (capped at 4; see docs/levels.md for why).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,8 +90,19 @@ def probabilities(p: ItemParams, theta: np.ndarray) -> np.ndarray:
 
 
 def log_table(p: ItemParams, grid: np.ndarray = GRID) -> np.ndarray:
-    """log P(category | θ) on the grid: shape (categories, len(grid))."""
+    """log P(category | θ) on the grid: shape (categories, len(grid)). On the standard grid
+    the table is computed once per parameter set and shared (read-only): every EAP of an
+    adaptive test reuses the tables of the items already answered."""
+    if grid is GRID:
+        return _grid_log_table(p)
     return np.log(np.clip(probabilities(p, grid), 1e-300, None)).T  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=16384)
+def _grid_log_table(p: ItemParams) -> np.ndarray:
+    table = np.log(np.clip(probabilities(p, GRID), 1e-300, None)).T
+    table.setflags(write=False)
+    return table  # type: ignore[no-any-return]
 
 
 def information(p: ItemParams, theta: np.ndarray | float) -> np.ndarray:
@@ -112,9 +124,21 @@ def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
         b = np.array([params[i].b + (params[i].steps[0] if params[i].steps else 0.0) for i in two])
         prob = 1.0 / (1.0 + np.exp(-a * (theta - b)))
         out[two] = a**2 * prob * (1 - prob)
+    by_steps: dict[int, list[int]] = {}
     for i, p in enumerate(params):
         if p.steps and len(p.steps) > 1:
-            out[i] = float(information(p, theta)[0])
+            by_steps.setdefault(len(p.steps), []).append(i)
+    for k, idx in by_steps.items():  # GPCM items with k steps, all at once
+        a = np.array([params[i].a for i in idx])
+        t = np.array([params[i].thresholds() for i in idx])  # (n, k)
+        z = a[:, None] * (theta - t)
+        cum = np.concatenate([np.zeros((len(idx), 1)), np.cumsum(z, axis=1)], axis=1)
+        cum -= cum.max(axis=1, keepdims=True)
+        e = np.exp(cum)
+        probs = e / e.sum(axis=1, keepdims=True)
+        cats = np.arange(k + 1)
+        mean = probs @ cats
+        out[idx] = a**2 * (probs @ (cats**2) - mean**2)
     return out
 
 
