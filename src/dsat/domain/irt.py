@@ -98,7 +98,7 @@ def log_table(p: ItemParams, grid: np.ndarray = GRID) -> np.ndarray:
     return np.log(np.clip(probabilities(p, grid), 1e-300, None)).T  # type: ignore[no-any-return]
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)  # a few pools of items; at most about 13 MB
 def _grid_log_table(p: ItemParams) -> np.ndarray:
     table = np.log(np.clip(probabilities(p, GRID), 1e-300, None)).T
     table.setflags(write=False)
