@@ -7,9 +7,8 @@ have shown.
 
 Per area, in framework order: θ is estimated by EAP on the grid after every answer; the
 next item is drawn at random among the k most informative at the estimate (randomesque
-exposure control; equally informative items are ranked in an order drawn from the seed),
-from the competencies still below their minimum when there are any (content balancing),
-never an enemy of an item already shown. An area stops when every
+exposure control), from the competencies still below their minimum when there are any
+(content balancing), never an enemy of an item already shown. An area stops when every
 competency has its minimum and the standard error reaches the target or the level is
 clear (the posterior probability of being proficient is below 5 % or above 95 %), or at
 the maximum length. Up to two pretest items (new, unscored) are placed at positions drawn
@@ -135,11 +134,7 @@ def next_item(
         if not candidates:  # the competencies below their minimum have nothing left
             candidates = available
         infos = information_many([p.params for p in candidates], theta)
-        # equally informative items (the same parameters, as every item of one level has
-        # before calibration) come in an order drawn from the seed: otherwise the k best
-        # would always be the first ones in the pool and most of the bank never shown
-        ties = np.random.default_rng(rng.getrandbits(64)).random(len(candidates))
-        order = np.lexsort((ties, -infos))
+        order = np.argsort(-infos, kind="stable")
         best = [candidates[i] for i in order[: rules.randomesque]]
         choice = best[rng.randrange(len(best))]
         return Pick(choice, area)
