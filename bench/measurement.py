@@ -15,7 +15,9 @@ simulations, every figure from one run of this script, on one core.
 4. share        the whole workflow through the services on a temporary SQLite database:
                 simulate 5,000 people (truth stored), calibrate, simulate 5,000 new people
                 with the calibrated parameters, compare the count and posterior shares with
-                the true share per area (`truth.compare`).
+                the true share per area (`truth.compare`); the same answers scored again
+                with other priors; and, away from the services, the posterior share of
+                normal abilities under the true prior and under N(0, 1).
 
     python bench/measurement.py [--quick] [--seed 1] [--json out.json]
                                 [--only calibration,adaptive,full,share]
@@ -671,6 +673,88 @@ def share(people: int, seed: int, mode: str) -> dict[str, Any]:
     return out
 
 
+def posterior_check(candidates: int, seed: int) -> dict[str, Any]:
+    """The posterior share's own bias, away from the simulation service: normal abilities
+    N(0.15, 1.1²) per area, the shipped bank (prior parameters as the truth) and the shipped
+    adaptive rules, each person's P(proficient) under the true prior and under N(0, 1); and
+    under the true prior once more with each answer made as `dsat simulate` makes it
+    (services.simulate.answer_for) and scored, instead of the category drawn."""
+    import random
+
+    from dsat.banks.native import load_bank
+    from dsat.domain.adaptive import Given, PoolItem, next_item
+    from dsat.domain.irt import category, normal_prior, prior_params, probabilities, steps_of
+    from dsat.domain.measure import measure, proficient_cut
+    from dsat.domain.scoring import score_fraction
+    from dsat.services.banks import shipped_bank_dir
+    from dsat.services.simulate import answer_for
+
+    bank = load_bank([shipped_bank_dir()])
+    fw = bank.framework
+    area_of = {c.id: a.id for a in fw.areas for c in a.competencies}
+    areas = [a.id for a in fw.areas]
+    comps = {a.id: [c.id for c in a.competencies] for a in fw.areas}
+    pool = [
+        PoolItem(it.id, 1, it.competency, area_of[it.competency], prior_params(it, fw.scale),
+                 frozenset(it.enemies))
+        for it in bank.items if it.scored
+    ]  # fmt: skip
+    items = {it.id: it for it in bank.items}
+    answers = random.Random(seed)
+    cuts = {a: proficient_cut(fw, a) for a in areas}
+    mean, sd = 0.15, 1.1
+    selection_priors = {a: normal_prior() for a in areas}  # as before any calibration
+    rng = np.random.default_rng([seed, 5])
+    true_p, std_p, sim_p, truly = [], [], [], []
+    differs = shown = 0
+    for i in range(candidates):
+        theta = rng.normal(mean, sd, len(areas))
+        given: list[Given] = []
+        per_area: dict[str, list[tuple[Any, int]]] = {a: [] for a in areas}
+        as_simulated: dict[str, list[tuple[Any, int]]] = {a: [] for a in areas}
+        while True:
+            pick = next_item(
+                seed=seed + i, pool=pool, given=given, areas=areas, competencies=comps,
+                rules=fw.blueprints.full.adaptive, cuts=cuts, priors=selection_priors,
+            )  # fmt: skip
+            if pick is None:
+                break
+            probs = probabilities(pick.item.params, theta[[areas.index(pick.area_id)]])[0]
+            cat = int(rng.choice(len(probs), p=probs))
+            given.append(Given(pick.item.item_id, cat))
+            per_area[pick.area_id].append((pick.item.params, cat))
+            item = items[pick.item.item_id]
+            steps = steps_of(item) if pick.item.params.steps else 1
+            got = category(score_fraction(item, answer_for(item, cat, steps, answers, 4)), steps)
+            as_simulated[pick.area_id].append((pick.item.params, got))
+            differs += got != cat
+            shown += 1
+        true_p.append([measure(fw, a, per_area[a], (mean, sd)).p_proficient for a in areas])
+        std_p.append([measure(fw, a, per_area[a]).p_proficient for a in areas])
+        sim_p.append([measure(fw, a, as_simulated[a], (mean, sd)).p_proficient for a in areas])
+        truly.append([theta[k] >= cuts[a] for k, a in enumerate(areas)])
+    tp, sp, tr = np.array(true_p), np.array(std_p), np.array(truly, dtype=float)
+    mp = np.array(sim_p)
+    noise = 100 * float(np.std(tp - tr) / math.sqrt(candidates))
+    out = {
+        "candidates": candidates, "population": [mean, sd],
+        "true_share": (100 * tr.mean(axis=0)).tolist(),
+        "error_true_prior": (100 * (tp.mean(axis=0) - tr.mean(axis=0))).tolist(),
+        "error_standard_prior": (100 * (sp.mean(axis=0) - tr.mean(axis=0))).tolist(),
+        "error_true_prior_simulated_answers": (100 * (mp.mean(axis=0) - tr.mean(axis=0))).tolist(),
+        "answers_in_another_category": differs / shown, "noise_sd": noise,
+    }  # fmt: skip
+    out["table"] = _table(
+        ["prior of the EAP", *(f"area {a}" for a in areas), "mean"],
+        [[name, *(f"{v:+.1f}" for v in out[key]), f"{float(np.mean(out[key])):+.2f}"]
+         for name, key in ((f"the true N({mean}, {sd}²)", "error_true_prior"),
+                           ("N(0, 1)", "error_standard_prior"),
+                           (f"the true N({mean}, {sd}²), answers as `dsat simulate` makes them",
+                            "error_true_prior_simulated_answers"))],
+    )  # fmt: skip
+    return out
+
+
 # --- main --------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -732,6 +816,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             _say(res["table"])
             _say("the same answers scored again with other priors (mean P(proficient), no PVs)")
             _say(res["table_priors"])
+    if "share" in parts:
+        _say("4b. the posterior share away from the services: normal abilities, posterior − true")
+        figures["posterior_check"] = posterior_check(200 if q else 5000, args.seed)
+        _say(figures["posterior_check"]["table"])
+        check = figures["posterior_check"]
+        _say(f"(sampling noise of each figure: ± {check['noise_sd']:.2f}; answers made by "
+             "services.simulate.answer_for that earn another category than the one drawn: "
+             f"{100 * check['answers_in_another_category']:.1f} %)")  # fmt: skip
     figures["seconds"] = time.perf_counter() - started
     _say(f"total {figures['seconds']:.0f} s")
     if args.json:
