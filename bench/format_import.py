@@ -23,7 +23,7 @@ from dsat.banks.export import export
 from dsat.banks.foreign import ImportOptions
 from dsat.domain.items import ITEM_ADAPTER
 from dsat.services.banks import import_bank, shipped_bank_dir
-from dsat.store.db import connect
+from dsat.store import open_store as connect
 from import_speed import generate
 
 

@@ -22,11 +22,12 @@ from pathlib import Path
 
 
 def _candidate(path: str, n: int, think: float, out: list, errors: list) -> None:
+    from dsat.domain.irt import steps_of
+    from dsat.domain.tasks import concrete
     from dsat.services.assessment import AssessmentService
     from dsat.services.banks import default_framework
-    from dsat.services.simulate import _answer
-    from dsat.store import attempts as store
-    from dsat.store.db import connect
+    from dsat.services.simulate import answer_for
+    from dsat.store import open_store as connect
 
     rng = random.Random(n)
     try:
@@ -35,15 +36,21 @@ def _candidate(path: str, n: int, think: float, out: list, errors: list) -> None
         service = AssessmentService(db, fw)
         emp = f"LOAD{n:05d}"
         service.identify(emp, f"Candidate {n}", "Unit")
-        state = service.start(emp, "full", "all", "vi", seed=n)
+        state = service.start(emp, "full", "all", "vi", seed=n)  # adaptive: item by item
         attempt = state.attempt.id
-        for r in store.responses(db, attempt):
+        scale = len(fw.self_rating_scale)
+        while not state.finished:
+            slot = state.slots[state.current]
+            shown = db.attempts.item_at(attempt, slot.position)
+            assert shown is not None
+            item = concrete(service.item(shown[0], shown[1]), shown[2])
+            steps = steps_of(item)
+            answer = answer_for(item, steps if rng.random() < 0.6 else 0, steps, rng, scale)
             time.sleep(rng.uniform(0.5, 1.5) * think)
-            item = service._item(r.item_id, r.item_version)
-            answer = _answer(item, rng.random() < 0.6, rng, 0.0, len(fw.self_rating_scale))
             start = time.perf_counter()
-            service.answer(attempt, r.position, answer)
+            service.answer(attempt, slot.position, answer)
             out.append(time.perf_counter() - start)
+            state = service.state(attempt)
         service.submit(attempt)
         db.close()
     except Exception as exc:  # counted and reported, never hidden
@@ -91,7 +98,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds per item")
     args = parser.parse_args()
     from dsat.services.banks import ensure_bank
-    from dsat.store.db import connect
+    from dsat.store import open_store as connect
 
     out = Path(__file__).parent / "out"  # on the project's disk, not a RAM disk
     out.mkdir(exist_ok=True)

@@ -23,19 +23,15 @@ OUT = Path(__file__).parent / "out"
 
 HAND_SQL = """
 WITH latest AS (
-  SELECT employee_id AS emp, competency_id AS comp, proficient AS prof,
-         MAX(submitted_local)
-  FROM results
-  GROUP BY emp, comp
-), per_area AS (
-  SELECT l.emp, c.area_id AS area, SUM(l.prof) AS k
-  FROM latest l JOIN competencies c ON c.id = l.comp
-  GROUP BY l.emp, c.area_id
-), sizes AS (SELECT area_id AS area, COUNT(*) AS size FROM competencies GROUP BY area_id)
-SELECT s.province, p.area, COUNT(*) AS assessed, SUM(p.k = z.size) AS proficient
-FROM per_area p JOIN sizes z ON z.area = p.area
-JOIN staff s ON s.employee_id = p.emp AND s.active = 1
-GROUP BY s.province, p.area
+  SELECT employee_id AS emp, area_id AS area, proficient AS prof, MAX(submitted_local)
+  FROM area_results
+  WHERE superseded = 0
+  GROUP BY emp, area
+)
+SELECT s.province, l.area, COUNT(*) AS assessed, SUM(l.prof) AS proficient
+FROM latest l
+JOIN staff s ON s.employee_id = l.emp AND s.active = 1
+GROUP BY s.province, l.area
 """
 
 
@@ -46,6 +42,7 @@ def build(results: int, seed: int = 11) -> Path:
     if path.exists():
         return path
     people = max(1, round(results / 24 / 1.53))  # about 1.53 yearly attempts per person
+    # (competency results; each full attempt also has 6 area results, which this report reads)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "dsat", "simulate", "--candidates", str(people), "--seed",
@@ -62,7 +59,7 @@ def _child(path: str, repeat: int) -> None:
 
     from dsat.services.banks import default_framework
     from dsat.services.report import ShareOptions, share
-    from dsat.store.db import connect
+    from dsat.store import open_store as connect
 
     db = connect(Path(path), create=False)
     fw = default_framework(db)

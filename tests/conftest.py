@@ -66,6 +66,22 @@ def db(db_path: Path, clock: FixedClock):
 
 
 @pytest.fixture
+def tasks_db(tmp_path: Path, clock: FixedClock):
+    """A database whose bank is the shipped practical tasks only, so each competency test
+    of a competence with a task starts with it."""
+    import shutil
+
+    bank = tmp_path / "tasks-bank"
+    bank.mkdir()
+    shutil.copy(shipped_bank_dir() / "framework.yaml", bank)
+    shutil.copy(shipped_bank_dir() / "practical-tasks.yaml", bank)
+    store = connect(tmp_path / "tasks.db")
+    import_bank(store, [bank], imported_by="test", clock=clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def service(db, fw, clock) -> AssessmentService:
     return AssessmentService(db, fw, clock)
 

@@ -34,5 +34,29 @@ def item(type_: str, **over: Any) -> Any:
         base["distractors"] = [txt("X")]
     elif type_ == "ordering":
         base["steps"] = [txt(f"S{i}") for i in range(4)]
+    elif type_ == "task":
+        base["template"] = "sites.genuine"
     base.update(over)
     return ITEM_ADAPTER.validate_python(base)
+
+
+def some_answer(presented: Any) -> Any:
+    """A valid answer (not necessarily right) to a PresentedItem of any kind."""
+    choices = [c.value for c in presented.choices]
+    match presented.kind:
+        case "choice":
+            return choices[-1]
+        case "multi":
+            return choices[:1]
+        case "text":
+            return "abc"
+        case "number":
+            return "10"
+        case "matching":
+            return [0] * len(presented.lefts)
+        case "ordering":
+            return choices
+    task = presented.task
+    if task.answer_kind == "marks":
+        return ["safe"] * len(task.messages)
+    return choices[:1] if task.answer_kind == "pick" else "1"

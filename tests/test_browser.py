@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.test_crash import KEYS, _downs_to
+from tests.test_crash import _downs_to, prepared
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -92,7 +92,7 @@ async def _until(check, seconds: float = 30) -> None:
 
 
 def test_a_whole_attempt_in_headless_chromium(tmp_path):
-    db = tmp_path / "web.db"
+    db, keys = prepared(tmp_path, fixed=True)  # fixed competency forms: the keys of 4.1
     port, debug = _free_port(), _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "dsat", "serve", "--port", str(port), "--lang", "en",
@@ -108,7 +108,7 @@ def test_a_whole_attempt_in_headless_chromium(tmp_path):
     try:
         _wait_port(port)
         _wait_port(debug)
-        asyncio.run(_drive(port, debug, db))
+        asyncio.run(_drive(port, debug, db, keys))
     finally:
         browser.terminate()
         server.terminate()
@@ -117,11 +117,11 @@ def test_a_whole_attempt_in_headless_chromium(tmp_path):
     [(status,)] = _rows(db, "SELECT status FROM attempts")
     assert status == "submitted"
     answered = _rows(db, "SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL")
-    assert answered == [(9,)]
+    assert answered == [(len(keys),)]
     assert _rows(db, "SELECT employee_id FROM candidates") == [("CB088",)]
 
 
-async def _drive(port: int, debug: int, db: Path) -> None:
+async def _drive(port: int, debug: int, db: Path, keys: list[str]) -> None:
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{debug}/json/list") as r:
             targets = await r.json()
@@ -156,8 +156,8 @@ async def _drive(port: int, debug: int, db: Path) -> None:
             await page.type("\r")
             await _until(lambda: _rows(db, "SELECT 1 FROM attempts"))
             await asyncio.sleep(1)
-            for n, keys in enumerate(KEYS, 1):
-                await page.type(keys)
+            for n, typed in enumerate(keys, 1):
+                await page.type(typed)
                 await _until(
                     lambda n=n: (
                         _rows(db, "SELECT COUNT(*) FROM responses WHERE answered_at IS NOT NULL")

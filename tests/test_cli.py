@@ -103,6 +103,27 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path):
     assert not missing.exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["bank", "stats"], ["bank", "calibrate", "--dry-run"], ["report", "share"],
+     ["report", "dashboard"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_no_framework_anywhere_is_a_one_line_error(tmp_path: Path, monkeypatch, args):
+    """A database without a framework, and no shipped one to fall back on: the commands
+    that need a framework say so instead of failing inside the services on None."""
+    import dsat.services.banks as banks
+    from dsat.store import open_store
+
+    db = tmp_path / "empty.db"
+    open_store(db).close()
+    monkeypatch.setattr(banks, "shipped_bank_dir", lambda: tmp_path / "no-bank")
+    result = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.strip() == "error: no competency framework in the database"
+
+
 def test_a_bad_setting_in_the_environment_is_named(monkeypatch):
     monkeypatch.setenv("DSAT_LANG", "fr")
     result = CliRunner().invoke(main, ["results", "list"])

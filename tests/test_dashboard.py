@@ -7,6 +7,7 @@ from textual.widgets import DataTable
 
 from dsat.tui.admin import AdminApp
 from tests.test_report import JAN, person, sit
+from tests.tui_helpers import settle
 
 SIZE = (120, 30)
 
@@ -43,13 +44,13 @@ async def open_row(pilot, name: str) -> None:
     names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
     table.move_cursor(row=names.index(name))
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_dashboard_shows_hides_and_drills_down(staffed, fw):
     app = AdminApp(staffed, fw, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # the figures are computed off the UI thread
         top = rows(app)
         assert list(top) == ["An Giang", "Bắc Ninh", "Cà Mau", "All"]  # Vietnamese order
         assert top["An Giang"][1:5] == ["12", "12", "100%", "50.0%"]
@@ -66,17 +67,17 @@ async def test_dashboard_shows_hides_and_drills_down(staffed, fw):
         assert "hidden" in units["Sở Nội vụ"][6] and "hidden" in units["Sở Y tế"][6]
         assert units["All"][1] == "12"
         await pilot.press("a")  # area 1
-        await pilot.pause()
+        await settle(pilot)
         assert "Area 1" in heading(app)
         await pilot.press("backspace", "backspace")
-        await pilot.pause()
+        await settle(pilot)
         await open_row(pilot, "Cà Mau")  # hidden above: nothing inside may add up to it
         inside = rows(app)
         assert "hidden" in inside["All"][6] and "hidden" in inside["UBND Cà Mau"][6]
 
 
 def test_dashboard_snapshot(snap_compare, staffed, fw):
-    assert snap_compare(AdminApp(staffed, fw, lang="vi"), terminal_size=SIZE)
+    assert snap_compare(AdminApp(staffed, fw, lang="vi"), terminal_size=SIZE, run_before=settle)
 
 
 KEYS = ["enter", "backspace", "escape", "a", "up", "down", "pageup", "pagedown", "f2", "tab"]
@@ -89,8 +90,8 @@ async def test_random_keys_on_the_dashboard_never_crash(staffed, fw):
     for _ in range(3):
         app = AdminApp(staffed, fw, lang="vi")
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             for key in rng.choices(KEYS, k=60):
                 await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert app.screen.query_one(DataTable).row_count >= 1

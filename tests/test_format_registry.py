@@ -38,9 +38,10 @@ def test_the_command_line_offers_the_registrys_formats():
 @pytest.mark.parametrize("name", registry.names(writable=True))
 def test_an_export_is_named_and_recognised_as_its_format(here, name):
     fmt = registry.get(name)
-    bank = [item(t, id=f"x-{t}") for t in ("single", "ordering", "self_rating")]
+    kinds = ("single", "ordering", "self_rating", "task")
+    bank = [item(t, id=f"x-{t}") for t in kinds]
     exported = registry.export(bank, name)
-    assert exported.written == 3 - len(fmt.cannot_hold)
+    assert exported.written == len(kinds) - len(fmt.cannot_hold)
     assert [s.rsplit(": ", 1)[1] for s in exported.skipped] == [f"x-{t}" for t in fmt.cannot_hold]
     path = Path(f"bank{fmt.suffixes[0]}")
     path.write_bytes(exported.data)

@@ -72,3 +72,24 @@ def test_nothing_before_the_first_frame_imports_pydantic_or_the_bank_readers():
     )
     out = _loaded_after(code)
     assert out == "[]"
+
+
+def test_no_sql_outside_the_store():
+    """Statements to the database are written in store/ only (import-linter keeps sqlite3
+    and sqlite-utils there; this keeps SQL text there too)."""
+    import ast
+
+    sql = re.compile(
+        r"\bSELECT\b.+\bFROM\b|\bINSERT (OR \w+ )?INTO\b|\bUPDATE \w+ SET\b|"
+        r"\bDELETE FROM\b|\bCREATE (TABLE|INDEX|TRIGGER|VIEW)\b|\bPRAGMA \w+|"
+        r"\bBEGIN (IMMEDIATE|EXCLUSIVE|TRANSACTION)\b",
+        re.S,
+    )
+    found = []
+    for path in SRC.rglob("*.py"):
+        if "store" in path.relative_to(SRC).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found += [f"{path.relative_to(SRC)}:{node.lineno}"] * bool(sql.search(node.value))
+    assert not found, found

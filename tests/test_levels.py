@@ -68,3 +68,21 @@ def test_foundation_is_not_proficient(fw):
 def test_competency_with_nothing_scored_is_zero_not_an_error(fw):
     [res] = competency_results(fw, [_r("4.1", 0, scored=False, rating=1)], ["4.1"])
     assert (res.raw, res.max, res.percent, res.band) == (0, 0, 0.0, "below")
+
+
+def test_a_competency_with_no_scored_item_gets_no_result(fw):
+    """Only its self-rating was shown (a test cut short): no evidence, so no level and
+    nothing for the reports to count as assessed and not proficient."""
+    from dsat.domain.results import Answered, score_attempt
+    from tests.factories import item
+
+    rows = [
+        Answered(0, "4.1", item("self_rating", id="4.1-SR"), 2),
+        Answered(1, "4.2", item("self_rating", id="4.2-SR", competency="4.2"), 1),
+        Answered(2, "4.2", item("true_false", id="4.2-X", competency="4.2"), True),
+    ]
+    scored = score_attempt(fw, rows, whole_areas=["4"])
+    assert [r.competency_id for r in scored.results] == ["4.2"]
+    assert scored.results[0].se is not None
+    [area] = scored.areas
+    assert area.items == 1

@@ -12,6 +12,7 @@ from dsat.services.errors import ServiceError
 from dsat.services.measurement import calibrate, statistics
 from dsat.services.report import ShareOptions, share
 from dsat.services.simulate import simulate
+from tests.factories import some_answer
 from tests.test_report import JAN, person, sit
 
 
@@ -118,13 +119,7 @@ def test_an_adaptive_test_is_shorter_deterministic_and_resumable(db, fw, clock, 
         if state.finished:
             break
         slot = state.slots[state.current]
-        answer = slot.item.choices[0].value if slot.item.choices else "x"
-        if slot.item.kind == "multi":
-            answer = [answer]
-        if slot.item.kind == "matching":
-            answer = [0] * len(slot.item.lefts)
-        if slot.item.kind == "ordering":
-            answer = [c.value for c in slot.item.choices]
+        answer = some_answer(slot.item)
         shown.append(slot.item.stem.en)
         if len(shown) == 4:  # a new process resumes on exactly the same next item
             fresh = AssessmentService(open_store(db_path), adaptive_fw, clock)

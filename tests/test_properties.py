@@ -13,10 +13,11 @@ from dsat.banks.errors import BankError
 from dsat.banks.native import load_bank
 from dsat.domain.items import ITEM_TYPES
 from dsat.domain.scoring import AnswerError, check_answer, score_fraction
+from dsat.domain.tasks import concrete
 from dsat.domain.text import parse_number
 from tests.factories import item
 
-ITEMS = [item(t) for t in ITEM_TYPES]
+ITEMS = [concrete(item(t), 7) for t in ITEM_TYPES]  # a task: as one candidate sees it
 ANY_ANSWER = st.recursive(
     st.none()
     | st.booleans()

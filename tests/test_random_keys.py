@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsat.domain.scoring import check_answer
+from dsat.domain.tasks import concrete
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.store import open_store as connect
 from tests.tui_helpers import SIZE, make_app, sign_in
@@ -61,13 +62,13 @@ def test_random_keys_never_crash_nor_save_anything_invalid(
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = conn.execute(
-            "SELECT item_id, item_version, answer, answered_at FROM responses"
+            "SELECT item_id, item_version, answer, answered_at, variant FROM responses"
         ).fetchall()
     db = connect(path)
-    for item_id, version, answer, answered_at in rows:
+    for item_id, version, answer, answered_at, variant in rows:
         if answered_at is None:
             continue
-        item = db.items.version(item_id, version)
-        value = json.loads(answer)
+        item = concrete(db.items.version(item_id, version), variant)
+        value = None if answer is None else json.loads(answer)  # None: skipped (adaptive)
         assert check_answer(item, value, len(fw.self_rating_scale)) == value
     db.close()

@@ -22,10 +22,15 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
+    """`dsat serve` on a database holding the bank with fixed competency forms (the keys
+    of the 4.1 form are `prepared`'s), on a free port."""
+    from tests.test_crash import prepared
+
+    db, _ = prepared(tmp_path, fixed=True)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "dsat", "serve", "--port", str(port), "--lang", "en",
-         "--seed", "7", "--db", str(tmp_path / "web.db")],
+         "--seed", "7", "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     end = time.monotonic() + 30
@@ -34,7 +39,7 @@ def server(tmp_path):
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.2)
-    yield port, tmp_path / "web.db"
+    yield port, db
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -91,9 +96,12 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
 
     from dsat.services.banks import default_framework
     from dsat.store import open_store as connect
-    from tests.test_crash import KEYS, _downs_to
+    from tests.test_crash import _downs_to, prepared
 
     port, db_path = server
+    (db_path.parent / "keys").mkdir()
+    _, KEYS = prepared(db_path.parent / "keys", fixed=True)  # the same bank and seed
+    total = len(KEYS)
     stream: list[bytes] = []
 
     async def drive() -> bytes:
@@ -133,7 +141,7 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
                 await ws.send_str(json.dumps(["stdin", "\x1b[B"]))
                 await asyncio.sleep(0.05)
             await keys("\r")
-            await read_until("Item 1/9")
+            await read_until(f"Item 1/{total}")
             for k in KEYS:
                 await keys(k)
                 await asyncio.sleep(0.25)
@@ -151,7 +159,7 @@ def test_a_whole_attempt_over_the_websocket_leaks_no_key(server):
             "SELECT item_id, item_version, answered_at FROM responses ORDER BY position"
         ).fetchall()
     assert status == [("submitted",)]
-    assert len(rows) == 9 and all(r[2] is not None for r in rows)
+    assert len(rows) == total and all(r[2] is not None for r in rows)
     db = connect(db_path, create=False)
     fw = default_framework(db)
     assert fw is not None

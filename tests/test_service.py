@@ -10,6 +10,7 @@ from dsat.services.assessment import AssessmentService
 from dsat.services.banks import import_bank, shipped_bank_dir
 from dsat.services.errors import ServiceError
 from dsat.store import open_store as connect
+from tests.factories import some_answer
 
 
 @pytest.fixture
@@ -110,8 +111,9 @@ def test_answer_after_deadline_is_refused_by_the_service(service, clock):
 
 def test_overdue_attempt_is_submitted_with_what_was_answered(service, clock, fw):
     state = _start(service)
-    first = next(s for s in state.slots if s.item.item_type == "true_false")
-    service.answer(state.attempt.id, first.position, True)
+    first = next(s for s in state.slots if s.item.item_type in ("true_false", "single"))
+    item_id, version, _ = service.store.attempts.item_at(state.attempt.id, first.position)
+    service.answer(state.attempt.id, first.position, service.item(item_id, version).key)
     clock.advance(10_000)
     assert service.resumable("CB001") is None
     view = service.result(state.attempt.id)
@@ -125,8 +127,9 @@ def test_resume_from_a_new_connection_lands_on_the_same_item_with_time_left(
     service, db_path, fw, clock
 ):
     state = _start(service)
+    second = some_answer(state.slots[1].item)
     service.answer(state.attempt.id, 0, 3)
-    service.answer(state.attempt.id, 1, state.slots[1].item.choices[0].value)
+    service.answer(state.attempt.id, 1, second)
     service.move(state.attempt.id, 2)
     clock.advance(125)
 
@@ -135,7 +138,7 @@ def test_resume_from_a_new_connection_lands_on_the_same_item_with_time_left(
     assert pending is not None and pending.id == state.attempt.id
     again = fresh.state(pending.id)
     assert again.attempt.position == 2
-    assert [s.answer for s in again.slots[:2]] == [3, state.slots[1].item.choices[0].value]
+    assert [s.answer for s in again.slots[:2]] == [3, second]
     assert again.remaining_seconds == state.remaining_seconds - 125
 
 

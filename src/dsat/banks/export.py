@@ -11,10 +11,13 @@ QTI, `xml:lang` spans.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats import dsatyaml, registry
 from dsat.banks.formats.model import Exported
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 __all__ = ["EXPORT_FORMATS", "SUFFIX", "Exported", "export", "item_dict", "to_yaml"]
 
@@ -22,14 +25,14 @@ EXPORT_FORMATS = tuple(registry.names(writable=True))
 SUFFIX = {name: registry.get(name).suffixes[0] for name in EXPORT_FORMATS}
 
 
-def export(items: Sequence[Any], fmt: str) -> Exported:
+def export(items: Sequence[Item], fmt: str) -> Exported:
     """Items in format `fmt`; those of a type it cannot hold are named in `skipped`."""
     return registry.export(items, fmt)
 
 
-def to_yaml(items: Sequence[Any]) -> str:
+def to_yaml(items: Sequence[Item]) -> str:
     return dsatyaml.to_yaml(items)
 
 
-def item_dict(item: Any) -> dict[str, Any]:
+def item_dict(item: Item) -> dict[str, Any]:
     return dsatyaml.item_dict(item)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -22,7 +22,7 @@ from dsat.banks.formats.model import ParseResult, Problem, SheetRows
 from dsat.banks.native import BankFile, LoadedBank, expand
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
-from dsat.domain.items import ITEM_ADAPTER
+from dsat.domain.items import ITEM_ADAPTER, Item
 from dsat.domain.text import LocalizedText
 
 FORMATS = tuple(registry.names())
@@ -98,7 +98,7 @@ def read_category_map(path: Path) -> CategoryMap:
     if not isinstance(raw, dict):
         raise BankError([BankIssue(shown, 1, "categories", "expected a mapping of categories")])
     out = CategoryMap()
-    problems = []
+    issues: list[BankIssue] = []
     positions = yamlsource.Positions(text)
     for key, value in raw.items():
         cat = str(key).strip().strip("/")
@@ -107,7 +107,7 @@ def read_category_map(path: Path) -> CategoryMap:
         elif isinstance(value, dict) and set(value) <= {"competency", "level"}:
             level = value.get("level")
             if level is not None and (not isinstance(level, int) or not 1 <= level <= 8):
-                problems.append(
+                issues.append(
                     BankIssue(
                         shown,
                         positions.line(("categories", key, "level")),
@@ -119,7 +119,7 @@ def read_category_map(path: Path) -> CategoryMap:
             comp = value.get("competency")
             out.entries[cat] = Target(str(comp) if comp is not None else None, level)
         else:
-            problems.append(
+            issues.append(
                 BankIssue(
                     shown,
                     positions.line(("categories", key)),
@@ -127,12 +127,12 @@ def read_category_map(path: Path) -> CategoryMap:
                     "expected a competency id or {competency, level}",
                 )
             )
-    if problems:
-        raise BankError(problems)
+    if issues:
+        raise BankError(issues)
     return out
 
 
-def _generated_explanation(item: Any) -> LocalizedText:
+def _generated_explanation(item: Item) -> LocalizedText:
     from dsat.domain.presentation import describe_key
 
     return LocalizedText(
@@ -149,7 +149,7 @@ class _FileLoad:
         self.shown = display_path(path)
         self.issues: list[BankIssue] = []
         self.notes: list[str] = []
-        self.items: list[Any] = []
+        self.items: list[Item] = []
         self.generated = 0
 
     def issue(self, where: int | str, message: str, field: str = "", inner: str = "") -> None:
@@ -163,8 +163,8 @@ class _FileLoad:
         known = set(self.fw.competency_ids()) if self.fw else None
         if known is not None and isinstance(comp, str) and comp.strip() not in known:
             self.issue(where, f"unknown competency {comp!r}", "competency", inner)
-        in_range = isinstance(level, int) and 1 <= level <= 8
-        if self.fw is not None and in_range and self.fw.stage_of_level(level) is None:
+        in_range = isinstance(level, int) and 1 <= level <= 8  # then level is an int
+        if self.fw is not None and in_range and self.fw.stage_of_level(cast(int, level)) is None:
             self.issue(where, f"level {level} is in no stage", "level", inner)
         if isinstance(ident, str) and ident:
             here = f"{self.shown}:{inner + ':' if inner else ''}{where}"

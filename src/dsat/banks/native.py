@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -19,7 +19,7 @@ from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats import guard
 from dsat.banks.validation import field_name, issues_of
 from dsat.domain.framework import Framework
-from dsat.domain.items import ITEM_ADAPTER
+from dsat.domain.items import ITEM_ADAPTER, Item
 from dsat.domain.text import LocalizedText
 
 
@@ -35,7 +35,7 @@ class BankHeader(BaseModel):
 class BankFile:
     path: Path
     sha256: str
-    items: list[Any]
+    items: list[Item]
     lines: dict[str, int] = field(default_factory=dict)  # filled only when needed
 
 
@@ -47,7 +47,7 @@ class LoadedBank:
     files: list[BankFile]
 
     @property
-    def items(self) -> list[Any]:
+    def items(self) -> list[Item]:
         return [it for f in self.files for it in f.items]
 
 
@@ -64,7 +64,12 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         else:
             out.append(p)
     seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique: list[Path] = []
+    for p in out:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            unique.append(p)
+    return unique
 
 
 class _FileIssues:
@@ -119,6 +124,7 @@ def read_framework(path: Path) -> tuple[Framework, str]:
     text, sha, read_issues = _read(path)
     if read_issues:
         raise BankError(read_issues)
+    assert text is not None and sha is not None  # read without issues
     data, issue = _parse(path, text)
     if issue:
         raise BankError([issue])
@@ -134,8 +140,8 @@ def _validate_framework(path: Path, text: str, data: Any) -> Framework:
         )
     bad_text = guard.forbidden_in(data["framework"])
     if bad_text:
-        for path, message in bad_text:
-            issues.add(("framework", *path), message, guard.dotted(("framework", *path)))
+        for where, message in bad_text:
+            issues.add(("framework", *where), message, guard.dotted(("framework", *where)))
         raise BankError(issues.resolve())
     try:
         return Framework.model_validate(data["framework"])
@@ -160,6 +166,7 @@ def load_bank(paths: Sequence[Path], framework: Framework | None = None) -> Load
         if read_issues:
             issues += read_issues
             continue
+        assert text is not None and sha is not None  # read without issues
         data, issue = _parse(path, text)
         if issue:
             issues.append(issue)
@@ -204,7 +211,7 @@ def _validate_items(
         for loc, msg in issues_of(exc):
             collector.add(loc, msg, field_name(loc))
         return BankFile(path, sha, []), collector.resolve()
-    items: list[Any] = []
+    items: list[Item] = []
     escapes = "\\" in text
     known = set(fw.competency_ids()) if fw else None
     shown_path = display_path(path)
@@ -218,8 +225,8 @@ def _validate_items(
             collector.add(
                 ("items", i, "competency"), f"unknown competency {comp!r}", f"{label}.competency"
             )
-        in_range = isinstance(level, int) and 1 <= level <= 8
-        if fw is not None and in_range and fw.stage_of_level(level) is None:
+        in_range = isinstance(level, int) and 1 <= level <= 8  # then level is an int
+        if fw is not None and in_range and fw.stage_of_level(cast(int, level)) is None:
             collector.add(("items", i, "level"), f"level {level} is in no stage", f"{label}.level")
         if isinstance(ident, str):
             if ident in first_seen:
@@ -234,8 +241,8 @@ def _validate_items(
         # double-quoted string) can make another one, located at the field that holds it
         bad_text = guard.forbidden_in(raw) if escapes else []
         if bad_text:
-            for path, message in bad_text:
-                collector.add(("items", i, *path), message, f"{label}.{guard.dotted(path)}")
+            for where, message in bad_text:
+                collector.add(("items", i, *where), message, f"{label}.{guard.dotted(where)}")
             continue
         try:
             items.append(ITEM_ADAPTER.validate_python(raw))

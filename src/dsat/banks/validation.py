@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from dsat.domain.items import ITEM_TYPES
 from dsat.domain.text import LANGS
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 _FIELD_IN_MESSAGE = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
 
@@ -20,7 +23,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def explain(err: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+def explain(err: ErrorDetails) -> tuple[tuple[Any, ...], str]:
     """(location inside the document, message) for one pydantic error."""
     loc = tuple(err["loc"])
     if loc and loc[0] in ITEM_TYPES:  # the union's tag is not a field of the file

@@ -19,7 +19,7 @@ import yaml
 try:
     import ryaml
 except ImportError:  # pragma: no cover - the fallback is PyYAML alone
-    ryaml = None
+    ryaml = None  # type: ignore[assignment]  # checked before every use
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _AT_LINE = re.compile(r"\s*at line (\d+) column \d+(?:,\s*)?")

@@ -6,11 +6,16 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from dsat.banks.formats import registry as format_registry
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from dsat.domain.framework import Framework
 
 LANG = click.Choice(["vi", "en"])
 DB_HELP = "SQLite database file (default results/dsat.db, or $DSAT_DB)."
@@ -24,7 +29,7 @@ def _echo(text: str = "", err: bool = False) -> None:
     click.echo(clean(str(text)), err=err)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     _echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -224,7 +229,8 @@ class _Progress:
     """A progress bar on stderr, only on a terminal and only for large jobs."""
 
     def __init__(self, label: str, threshold: int = 500):
-        self.label, self.threshold, self.bar = label, threshold, None
+        self.label, self.threshold = label, threshold
+        self.bar: ProgressBar[int] | None = None
         self.shown = 0
 
     def __call__(self, done: int, total: int) -> None:
@@ -247,6 +253,17 @@ class _Progress:
 def _notes(notes: list[str]) -> None:
     for n in notes:
         _echo(f"note: {n}", err=True)
+
+
+def _framework(database: Any) -> Framework:
+    """The database's framework, else the shipped one; a one-line error when there is none
+    (the services need one)."""
+    from dsat.services.banks import default_framework
+
+    fw = default_framework(database)
+    if fw is None:
+        _fail("no competency framework in the database")
+    return fw
 
 
 def _maybe_db(db: Path | None) -> Any:

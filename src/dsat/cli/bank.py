@@ -12,8 +12,10 @@ import click
 from dsat.banks.formats import registry as format_registry
 from dsat.cli._common import (
     DB_HELP,
+    LANG,
     _echo,
     _fail,
+    _framework,
     _import_options,
     _maybe_db,
     _needs,
@@ -308,11 +310,15 @@ def bank_schema() -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Output file (default results/exports/item-stats-<time>.<ext>).")  # fmt: skip
 @click.option("--include-simulated", is_flag=True, help="Count simulated attempts too.")
+@click.option("--tui", is_flag=True,
+              help="Open the trainers' screen: a sortable table, distractor bars.")  # fmt: skip
+@click.option("--lang", type=LANG, default=None, help="Language of the screen (default vi).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
 @_needs("trainer")
 def bank_stats(
-    scope: str, pick: str, fmt: str, out: Path | None, include_simulated: bool, db: Path | None
-) -> None:
+    scope: str, pick: str, fmt: str, out: Path | None, include_simulated: bool, tui: bool,
+    lang: str | None, db: Path | None,
+) -> None:  # fmt: skip
     """How each item performs, with Moodle's quiz statistics, and the items to look at.
 
     Per item version: n, facility, standard deviation, random guess score, discrimination
@@ -327,15 +333,23 @@ def bank_stats(
     Example:
         dsat bank stats --scope 4.1
         dsat bank stats --scope full --format xlsx --out stats.xlsx
+        dsat bank stats --scope 4 --tui
     """
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.measurement import statistics
 
     database = _open_db(db, create=False)
+    if tui:
+        from dsat.settings import load_settings
+        from dsat.tui.trainer import TrainerApp
+
+        language = load_settings(db=db, lang=lang).lang
+        TrainerApp(database, _framework(database), scope, lang=language, pick=pick,
+                   include_simulated=include_simulated).run()  # fmt: skip
+        return
     report = statistics(
-        database, default_framework(database), scope, pick=pick,
+        database, _framework(database), scope, pick=pick,
         include_simulated=include_simulated,
     )  # fmt: skip
     if fmt != "table":
@@ -400,13 +414,12 @@ def bank_calibrate(
         dsat bank calibrate --area 4 --dry-run
         dsat bank calibrate
     """
-    from dsat.services.banks import default_framework
     from dsat.services.measurement import calibrate
 
     account = click.get_current_context().meta.get("account")
     database = _open_db(db, create=False)
     results = calibrate(
-        database, default_framework(database), area=area, include_simulated=include_simulated,
+        database, _framework(database), area=area, include_simulated=include_simulated,
         min_n=min_n, save=not dry_run, by=account.username if account else None,
     )  # fmt: skip
     for r in results:

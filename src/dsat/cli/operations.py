@@ -9,6 +9,7 @@ import click
 from dsat.cli._common import (
     DB_HELP,
     LANG,
+    _db_path,
     _echo,
     _fail,
     _needs,
@@ -243,6 +244,10 @@ def sitting_close(sitting_id: int, db: Path | None) -> None:
 @click.option("--allow-origin", multiple=True, help="Another page origin allowed to connect.")
 @click.option("--lang", type=LANG, default=None, help="Language of the app (default vi).")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+@click.option("--max-sessions", type=click.IntRange(1, 10_000), default=None,
+              help="Sessions at once (each a process; default: what memory holds).")  # fmt: skip
+@click.option("--per-minute", type=click.IntRange(1, 10_000), default=30, show_default=True,
+              help="New sessions a minute from one address.")  # fmt: skip
 @click.option("--seed", type=int, default=None, hidden=True)
 def serve(
     host: str,
@@ -251,13 +256,16 @@ def serve(
     allow_origin: tuple[str, ...],
     lang: str | None,
     db: Path | None,
+    max_sessions: int | None,
+    per_minute: int,
     seed: int | None,
 ) -> None:
     """Serve the test-taking app to browsers (one app process per browser session).
 
     Binds to 127.0.0.1 unless --host says otherwise; websockets from other pages than the
     one served are refused; the sign-in screen gates everything, as in the terminal.
-    Works with no internet connection.
+    Browsers past --max-sessions, or opening more than --per-minute sessions a minute from
+    one address, get a page saying so. Works with no internet connection.
 
     \b
     Example:
@@ -266,7 +274,7 @@ def serve(
     from dsat.settings import load_settings
     from dsat.web import LOOPBACK, DsatServer, app_command
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db)  # a bad --db is one line here, not in every browser
     from dsat.services.banks import ensure_bank
 
@@ -278,8 +286,14 @@ def serve(
             err=True,
         )
     command = app_command(settings.db, settings.lang, settings.grace_seconds, seed)
-    server = DsatServer(command, host, port, public_url, allow_origin)
-    _echo(f"serving dsat on {server.public_url} (Ctrl+C to stop)")
+    server = DsatServer(
+        command, host, port, public_url, allow_origin, max_sessions=max_sessions,
+        per_minute=per_minute,
+    )  # fmt: skip
+    _echo(
+        f"serving dsat on {server.public_url}, at most {server.max_sessions} sessions at once "
+        "(Ctrl+C to stop)"
+    )
     server.serve()
 
 

@@ -11,8 +11,10 @@ from dsat.cli._common import (
     DB_HELP,
     LANG,
     _csv_list,
+    _db_path,
     _echo,
     _fail,
+    _framework,
     _needs,
     _open_db,
     _Progress,
@@ -42,7 +44,7 @@ def simulate(candidates: int, seed: int, years: str, mode: str | None, db: Path 
     Example:
         dsat simulate --candidates 5000 --seed 7 --db results/demo.db
     """
-    from dsat.services.banks import default_framework, ensure_bank
+    from dsat.services.banks import ensure_bank
     from dsat.services.simulate import simulate as run
 
     try:
@@ -54,7 +56,7 @@ def simulate(candidates: int, seed: int, years: str, mode: str | None, db: Path 
     progress = _Progress("Simulating", threshold=2000)
     try:
         r = run(
-            database, default_framework(database), candidates=candidates, seed=seed,
+            database, _framework(database), candidates=candidates, seed=seed,
             years=year_list, mode=mode, progress=progress,
         )  # fmt: skip
     finally:
@@ -170,7 +172,6 @@ def report_share(
     """
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.report import ShareOptions, share
 
     def day(value: str | None, name: str, shift: int = 0) -> str | None:
@@ -205,11 +206,11 @@ def report_share(
                    f"({count} results)")  # fmt: skip
         return
     try:
-        result = share(database, default_framework(database), opts)
+        result = share(database, _framework(database), opts)
     except ValueError as exc:
         _fail(str(exc))
     if fmt == "table":
-        _print_share(result, default_framework(database))
+        _print_share(result, _framework(database))
         return
     from dsat.services.report_export import export
 
@@ -238,14 +239,13 @@ def report_dashboard(lang: str | None, min_group: int, db: Path | None) -> None:
     Example:
         dsat report dashboard --db results/demo.db
     """
-    from dsat.services.banks import default_framework
     from dsat.settings import load_settings
 
-    settings = load_settings(db=db, lang=lang)
+    settings = load_settings(db=_db_path(db), lang=lang)
     database = _open_db(settings.db, create=False)
     from dsat.tui.admin import AdminApp
 
-    AdminApp(database, default_framework(database), lang=settings.lang, min_group=min_group).run()
+    AdminApp(database, _framework(database), lang=settings.lang, min_group=min_group).run()
 
 
 def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> None:
@@ -253,7 +253,6 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
     readable by its owner only from the first byte."""
     import datetime as dt
 
-    from dsat.services.banks import default_framework
     from dsat.services.files import atomic_write
     from dsat.services.report import personal_rows
     from dsat.services.report_export import personal_csv, personal_xlsx
@@ -267,7 +266,7 @@ def _personal_export(database: Any, opts: Any, fmt: str, out: Path | None) -> No
     writer = personal_csv if fmt == "csv" else personal_xlsx
     try:
         with database.snapshot():  # the count and the rows from one state
-            total, rows = personal_rows(database, default_framework(database), opts)
+            total, rows = personal_rows(database, _framework(database), opts)
             n = atomic_write(out, lambda fh: writer(rows, fh, progress, total), mode=0o600)
     finally:
         progress.close()
@@ -293,8 +292,10 @@ def _print_share(result: Any, fw: Any) -> None:
         _echo(f"note: {100 * (1 - m.measured_share):.0f}% of the results counted date from "
               "before levels were measured on the IRT scale")  # fmt: skip
     dims = result.dims
-    for r in result.rows:
-        r.group = {d: _named(fw, d, v) for d, v in r.group.items()}
+    from dsat.domain.text import clean
+
+    for r in result.rows:  # cleaned before the widths are measured: columns stay aligned
+        r.group = {d: clean(_named(fw, d, v)) for d, v in r.group.items()}
     widths = [max([len(d), *(len(r.group[d]) for r in result.rows)]) for d in dims]
     widths = [min(w, 40) for w in widths]
     head = "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True))
@@ -335,11 +336,10 @@ def report_truth(db: Path | None) -> None:
     Example:
         dsat simulate --candidates 5000 --seed 7 --db demo.db && dsat report truth --db demo.db
     """
-    from dsat.services.banks import default_framework
     from dsat.services.truth import compare
 
     database = _open_db(db, create=False)
-    rows = compare(database, default_framework(database))
+    rows = compare(database, _framework(database))
     _echo(f"{'area':<5} {'year':<5} {'people':>7} {'true %':>7} {'count %':>8} {'error':>6} "
           f"{'posterior %':>11} {'95% interval':>14} {'error':>6}")  # fmt: skip
     for r in rows:

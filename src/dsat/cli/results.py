@@ -11,6 +11,7 @@ import click
 from dsat.cli._common import (
     DB_HELP,
     _echo,
+    _framework,
     _needs,
     _open_db,
     main,
@@ -76,13 +77,12 @@ def results_import_responses(path: Path, db: Path | None) -> None:
     Example:
         dsat results import-responses paper_sheets_2026-03.csv
     """
-    from dsat.services.banks import default_framework
     from dsat.services.responses import import_responses
 
     database = _open_db(db)
     account = click.get_current_context().meta.get("account")
     by = account.username if account else getpass.getuser()
-    r = import_responses(database, default_framework(database), path, imported_by=by)
+    r = import_responses(database, _framework(database), path, imported_by=by)
     _echo(
         f"{r.path}: {r.attempts} attempts, {r.answers} answers (added {r.added}, "
         f"replaced {r.replaced}, unchanged {r.unchanged})"

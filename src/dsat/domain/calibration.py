@@ -130,7 +130,7 @@ class _Problem:
             logp, logq = -np.logaddexp(0, -z), -np.logaddexp(0, z)
             ll += self.right_b @ logp + (self.seen_b - self.right_b) @ logq
         for i in self.p_idx:
-            alpha, t = self.item(vec, i)
+            alpha, t = self.item(vec, int(i))
             logtab = np.log(np.clip(_probs(math.exp(alpha), t, self.grid), 1e-300, None)).T
             for c, rows in enumerate(self.cat_rows[i]):
                 if len(rows):
@@ -226,11 +226,11 @@ class _Problem:
         for i in self.p_idx:
             if self.fixed[i]:
                 continue
-            alpha, t = self.item(vec, i)
+            alpha, t = self.item(vec, int(i))
             counts = np.stack(
                 [post[rows].sum(axis=0) for rows in self.cat_rows[i]], axis=1
             )  # (Q, K+1)
-            a_new, t_new, _ = _fisher_step(counts, alpha, t, self.item(self.prior, i)[1], grid)
+            a_new, t_new, _ = _fisher_step(counts, alpha, t, self.item(self.prior, int(i))[1], grid)
             lo = self.offsets[i]
             new[lo] = a_new
             new[lo + 1 : self.offsets[i + 1]] = t_new
@@ -332,7 +332,7 @@ def _crossproduct_information(
     info = per_pattern.T @ per_pattern
     info[0, 0] += 1 / PRIOR_LOG_A_SD**2
     info[1:, 1:] += np.eye(k) / PRIOR_T_SD**2
-    return info  # type: ignore[no-any-return]
+    return info
 
 
 def calibrate(

@@ -8,10 +8,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from dsat.domain.framework import Blueprint, Framework
 from dsat.domain.items import (
+    Item,
     MatchingItem,
     MultipleChoiceItem,
     OrderingItem,
@@ -21,7 +21,7 @@ from dsat.domain.items import (
 
 @dataclass(frozen=True)
 class VersionedItem:
-    item: Any
+    item: Item
     version: int
 
 
@@ -39,7 +39,7 @@ class FormError(ValueError):
     """No form can be drawn (no items for the competencies asked for)."""
 
 
-def _presentation_order(item: Any, rng: random.Random) -> tuple[int, ...] | None:
+def _presentation_order(item: Item, rng: random.Random) -> tuple[int, ...] | None:
     match item:
         case SingleChoiceItem() | MultipleChoiceItem():
             order = list(range(len(item.options)))

@@ -80,11 +80,13 @@ class Blueprint(_Model):
     # mode, none in practice mode)
     retake_cooldown_hours: Annotated[float, Field(ge=0, le=8760)] | None = None
 
-    @property
-    def cooldown_hours(self) -> float:
+    def cooldown_hours(self, feedback: str | None = None) -> float:
+        """Hours before the same scope may be taken again, for a test given with `feedback`
+        (the blueprint's own when None; a sitting may give another): the blueprint's
+        `retake_cooldown_hours` when set, else 24 h in assessment mode and none in practice."""
         if self.retake_cooldown_hours is not None:
             return self.retake_cooldown_hours
-        return 24.0 if self.feedback == "assessment" else 0.0
+        return 24.0 if (feedback or self.feedback) == "assessment" else 0.0
 
 
 class Blueprints(_Model):

@@ -61,6 +61,10 @@ def steps_of(item: Item) -> int:
             k = len(item.key)
         case ShortAnswerItem():
             k = 1 + len({p.fraction for p in item.partial})
+        case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
+            from dsat.domain.tasks.registry import get
+
+            k = get(getattr(item, "template")).steps  # noqa: B009 (no common type)
         case _:
             k = 1
     return max(1, min(MAX_STEPS, k))
@@ -112,7 +116,11 @@ def information(p: ItemParams, theta: np.ndarray | float) -> np.ndarray:
     k = np.arange(probs.shape[1])
     mean = probs @ k
     var = probs @ (k**2) - mean**2
-    return p.a**2 * var  # type: ignore[no-any-return]
+    return p.a**2 * var
+
+
+def _first_step(p: ItemParams) -> float:
+    return p.steps[0] if p.steps else 0.0
 
 
 def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
@@ -121,7 +129,7 @@ def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
     two = [i for i, p in enumerate(params) if not p.steps or len(p.steps) == 1]
     if two:
         a = np.array([params[i].a for i in two])
-        b = np.array([params[i].b + (params[i].steps[0] if params[i].steps else 0.0) for i in two])
+        b = np.array([params[i].b + _first_step(params[i]) for i in two])
         prob = 1.0 / (1.0 + np.exp(-a * (theta - b)))
         out[two] = a**2 * prob * (1 - prob)
     by_steps: dict[int, list[int]] = {}

@@ -177,11 +177,12 @@ def random_guess(item: Item) -> float | None:
             return 50.0
         case MultipleChoiceItem():  # each option ticked with probability 1/2
             ids = [o.id for o in item.options]
+            masks: int = 2 ** len(ids)
             total = 0.0
-            for mask in range(2 ** len(ids)):
+            for mask in range(masks):
                 picked = [ids[i] for i in range(len(ids)) if mask >> i & 1]
                 total += score_fraction(item, picked) if picked else 0.0
-            return 100 * total / 2 ** len(ids)
+            return 100 * total / masks
         case MatchingItem():
             return 100 / len(item.rights())
         case OrderingItem():

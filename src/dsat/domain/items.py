@@ -22,6 +22,7 @@ ITEM_TYPES = (
     "matching",
     "ordering",
     "self_rating",
+    "task",
 )
 EPS = 1e-9
 
@@ -251,6 +252,37 @@ class SelfRatingItem(_ItemBase):
         return False
 
 
+TemplateName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=60)
+]
+SettingValue = str | int | float | bool
+
+
+class TaskItem(_ItemBase):
+    """A practical task whose content is generated per candidate by a template (a data
+    table to work on, an inbox to sort, addresses to tell apart; docs/bank-format.md).
+
+    The stem says what to do in general; each variant adds its own question. Every
+    variant of the item is the same item for statistics and calibration.
+    """
+
+    type: Literal["task"]
+    template: TemplateName
+    settings: dict[NonEmptyStr, SettingValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_template(self) -> TaskItem:
+        from dsat.domain.tasks.registry import check_settings
+
+        problem = check_settings(self.template, dict(self.settings))
+        if problem:
+            raise ValueError(f"template: {problem}")
+        return self
+
+    def __hash__(self) -> int:  # settings is a dict: hash what the item says
+        return hash(self.content_hash())
+
+
 Item = Annotated[
     SingleChoiceItem
     | MultipleChoiceItem
@@ -259,7 +291,8 @@ Item = Annotated[
     | NumericalItem
     | MatchingItem
     | OrderingItem
-    | SelfRatingItem,
+    | SelfRatingItem
+    | TaskItem,
     Field(discriminator="type"),
 ]
 ITEM_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item, config=ConfigDict(defer_build=True))

@@ -110,11 +110,21 @@ class Precision:
     sure: float  # probability of being at least this band (below: of being below the next)
 
 
-def precision(fw: Framework, area_id: str, theta: float, se: float, band: str) -> Precision:
+def precision(
+    fw: Framework, area_id: str, theta: float, se: float, band: str,
+    p_proficient: float | None = None,
+) -> Precision:  # fmt: skip
+    """How sure the stated band is. Where the band starts at the proficient cut, the
+    result's own `p_proficient` (from the posterior on the grid) is the answer, so the
+    screen and the reports never give two figures for one question; elsewhere the normal
+    approximation from θ and its SE."""
     enough = se <= fw.scale.max_se
     cuts = area_cuts(fw, area_id)
     index = fw.band_index(band)
     if index == 0:  # below foundation: how sure it is below the first level
         return Precision(enough, band, 1 - sure_above(theta, se, cuts[0]))
     first = next(lv for lv in range(1, 9) if band_of_level(fw, lv) == band)
-    return Precision(enough, band, sure_above(theta, se, cuts[first - 1]))
+    start = cuts[first - 1]
+    if p_proficient is not None and math.isclose(start, proficient_cut(fw, area_id)):
+        return Precision(enough, band, p_proficient)
+    return Precision(enough, band, sure_above(theta, se, start))

@@ -7,13 +7,12 @@ screen switches language without asking for the item again.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from dsat.domain.framework import Framework
 from dsat.domain.items import (
-    Item,
     MatchingItem,
     MultipleChoiceItem,
     NumericalItem,
@@ -23,9 +22,14 @@ from dsat.domain.items import (
     SingleChoiceItem,
     TrueFalseItem,
 )
+from dsat.domain.tasks import GeneratedTask
+from dsat.domain.tasks.model import MARK_NAMES, MARKS, TaskView
 from dsat.domain.text import LocalizedText, clean
 
-Kind = Literal["choice", "multi", "text", "number", "matching", "ordering"]
+if TYPE_CHECKING:
+    from dsat.domain.scoring import ConcreteItem
+
+Kind = Literal["choice", "multi", "text", "number", "matching", "ordering", "task"]
 TRUE = LocalizedText(vi="Đúng", en="True")
 FALSE = LocalizedText(vi="Sai", en="False")
 
@@ -46,9 +50,10 @@ class PresentedItem(BaseModel):
     choices: list[Choice] = []  # options, scale steps, rights (matching) or steps (ordering)
     lefts: list[LocalizedText] = []  # matching only
     unit: LocalizedText | None = None  # numerical only
+    task: TaskView | None = None  # generated tasks: the variant's view (never its key)
 
 
-def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
+def present(item: ConcreteItem, order: tuple[int, ...] | None, fw: Framework) -> PresentedItem:
     base: dict[str, Any] = {"item_type": item.type, "stem": item.stem}
 
     def ordered(seq: list[Any]) -> list[tuple[int, Any]]:
@@ -80,6 +85,15 @@ def present(item: Item, order: tuple[int, ...] | None, fw: Framework) -> Present
         case OrderingItem():
             steps = [Choice(value=i, text=s) for i, s in ordered(item.steps)]
             return PresentedItem(kind="ordering", choices=steps, **base)
+        case GeneratedTask():
+            view = item.view
+            picks: list[Choice] = []
+            if view.answer_kind == "marks":
+                picks = [Choice(value=m, text=MARK_NAMES[m]) for m in MARKS]
+            elif view.answer_kind == "pick":
+                picks = [Choice(value=site.id, text=LocalizedText.same(site.address))
+                         for site in view.sites]  # fmt: skip
+            return PresentedItem(kind="task", choices=picks, unit=view.unit, task=view, **base)
     raise ValueError(f"unsupported item type {type(item).__name__}")
 
 
@@ -96,7 +110,7 @@ def _pairs(pairs: list[tuple[LocalizedText, LocalizedText | None]]) -> Localized
     return LocalizedText(vi=one("vi"), en=one("en"))
 
 
-def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | None:
+def describe_answer(item: ConcreteItem, answer: Any, fw: Framework) -> LocalizedText | None:
     """The answer in words, as the result screen shows it; None when unanswered."""
     if answer is None or answer == [] or (isinstance(answer, str) and not answer.strip()):
         return None
@@ -108,7 +122,8 @@ def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | N
         case TrueFalseItem():
             return TRUE if answer else FALSE
         case SelfRatingItem():
-            return fw.self_rating_scale[answer].label
+            label: LocalizedText = fw.self_rating_scale[answer].label  # answer: a step index
+            return label
         case ShortAnswerItem() | NumericalItem():
             return LocalizedText.same(clean(str(answer)).strip() or "—")
         case MatchingItem():
@@ -121,16 +136,37 @@ def describe_answer(item: Item, answer: Any, fw: Framework) -> LocalizedText | N
             )
         case OrderingItem():
             return _each([item.steps[i] for i in answer], " → ")
+        case GeneratedTask():
+            return _task_answer(item.view, answer)
     return LocalizedText.same(clean(str(answer)))
 
 
-def describe_key(item: Item, lang: Literal["vi", "en"] | None = None) -> Any:
+def _numbered_marks(marks: list[str | None]) -> LocalizedText:
+    def one(lang: Literal["vi", "en"]) -> str:
+        return "; ".join(
+            f"{i}. {MARK_NAMES[m].get(lang) if m else '—'}" for i, m in enumerate(marks, 1)
+        )
+
+    return LocalizedText(vi=one("vi"), en=one("en"))
+
+
+def _task_answer(view: TaskView, answer: Any) -> LocalizedText:
+    match view.answer_kind:
+        case "marks":
+            return _numbered_marks(list(answer))
+        case "pick":
+            chosen = [s.address for s in view.sites if s.id in answer]
+            return LocalizedText.same("; ".join(chosen) or "—")
+    return LocalizedText.same(clean(str(answer)).strip() or "—")
+
+
+def describe_key(item: ConcreteItem, lang: Literal["vi", "en"] | None = None) -> Any:
     """The right answer in words (in `lang` when given); None for self-rating."""
     key = _key_text(item)
     return key.get(lang) if lang is not None and key is not None else key
 
 
-def _key_text(item: Item) -> LocalizedText | None:
+def _key_text(item: ConcreteItem) -> LocalizedText | None:
     match item:
         case SingleChoiceItem():
             return next(o.text for o in item.options if o.id == item.key)
@@ -141,15 +177,36 @@ def _key_text(item: Item) -> LocalizedText | None:
         case ShortAnswerItem():
             return LocalizedText.same(" / ".join(item.answers))
         case NumericalItem():
-            tol = f" (± {item.tolerance:g})" if item.tolerance else ""
-            if item.unit:
-                return LocalizedText(
-                    vi=f"{item.answer:g} {item.unit.vi}{tol}",
-                    en=f"{item.answer:g} {item.unit.en}{tol}",
-                )
-            return LocalizedText.same(f"{item.answer:g}{tol}")
+            return _number(item.answer, item.tolerance, item.unit)
         case MatchingItem():
             return _pairs([(p.left, p.right) for p in item.pairs])
         case OrderingItem():
             return _each(list(item.steps), " → ")
+        case GeneratedTask():
+            return _task_key(item.view, item.key)
     return None
+
+
+def _number(value: float, tolerance: float, unit: LocalizedText | None) -> LocalizedText:
+    """A right number in words: `10000 codes (± 0.5)`."""
+    tol = f" (± {tolerance:g})" if tolerance else ""
+    if unit:
+        return LocalizedText(vi=f"{value:g} {unit.vi}{tol}", en=f"{value:g} {unit.en}{tol}")
+    return LocalizedText.same(f"{value:g}{tol}")
+
+
+def _task_key(view: TaskView, key: Any) -> LocalizedText:
+    match view.answer_kind:
+        case "number":
+            return _number(key.number, key.tolerance, view.unit)
+        case "text":
+            return LocalizedText.same(" / ".join(key.texts))
+        case "marks":
+            return _numbered_marks(list(key.marks))
+    chosen = [s.address for s in view.sites if s.id in key.picks]
+    return LocalizedText.same("; ".join(chosen))
+
+
+def describe_working(item: ConcreteItem) -> LocalizedText | None:
+    """How a generated task's answer follows from its data (None for other items)."""
+    return item.key.working if isinstance(item, GeneratedTask) else None

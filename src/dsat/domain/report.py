@@ -116,18 +116,23 @@ class PosteriorShare:
     measurement_se: float  # the part from measurement error alone, percentage points
 
 
-def rubin_share(counts: Sequence[float], n: int, z: float = Z95) -> PosteriorShare | None:
+def rubin_share(
+    counts: Sequence[float], n: int, z: float = Z95, expected: float | None = None
+) -> PosteriorShare | None:
     """Combine the share proficient of each plausible-value draw (`counts` proficient among
     `n` people per draw) with the sampling variance, by Rubin's rules:
     T = W + (1 + 1/M) B, W the mean sampling variance p(1-p)/n, B the variance between
-    draws. The interval is mean ± z √T, within [0, 100]."""
+    draws. The estimate is `expected` / n when the exact expected count (the sum of the
+    people's probabilities) is given, else the mean of the draws; the interval is the
+    estimate ± z √T, within [0, 100]."""
     if n <= 0 or not counts:
         return None
     m = len(counts)
     shares = [c / n for c in counts]
-    mean = sum(shares) / m
+    drawn = sum(shares) / m
+    mean = expected / n if expected is not None else drawn
     within = sum(s * (1 - s) / n for s in shares) / m
-    between = sum((s - mean) ** 2 for s in shares) / (m - 1) if m > 1 else 0.0
+    between = sum((s - drawn) ** 2 for s in shares) / (m - 1) if m > 1 else 0.0
     total = within + (1 + 1 / m) * between
     se = math.sqrt(max(total, 0.0))
     return PosteriorShare(

@@ -82,8 +82,7 @@ def score_attempt(
     results = []
     for res in competency_results(fw, scored, comps):
         measured = per_comp.get(res.competency_id)
-        if not measured:
-            results.append(res)
+        if not measured:  # no scored item of it was shown: no evidence, no result
             continue
         area = area_of.get(res.competency_id, "")
         m = measure(fw, area, measured, populations.get(area, (0.0, 1.0)))

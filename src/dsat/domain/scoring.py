@@ -3,14 +3,17 @@
 Answer shapes, always in terms of the item's own (unshuffled) ids and indices:
 single: option id; multiple: list of option ids; true_false: bool; short_answer and
 numerical: the text as typed; matching: for each left i, the index of the chosen right or
-None; ordering: step indices in the order given; self_rating: step index on the scale.
+None; ordering: step indices in the order given; self_rating: step index on the scale;
+task: as its variant's answer kind says (dsat.domain.tasks.model), and only ever for the
+variant the candidate saw (`concrete(item, variant)`): a task item alone has no key.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from dsat.domain.items import (
+    Item,
     MatchingItem,
     MultipleChoiceItem,
     NumericalItem,
@@ -18,18 +21,23 @@ from dsat.domain.items import (
     SelfRatingItem,
     ShortAnswerItem,
     SingleChoiceItem,
+    TaskItem,
     TrueFalseItem,
 )
+from dsat.domain.tasks import GeneratedTask
+from dsat.domain.tasks.model import AnswerProblem, check_task_answer, score_task
 from dsat.domain.text import normalise, parse_number
 
 Answer = Any  # the shapes above; checked by check_answer
+# What is answered and scored: a bank item, or a task item with the variant a candidate saw.
+ConcreteItem: TypeAlias = "Item | GeneratedTask"
 
 
 class AnswerError(ValueError):
     """An answer that does not fit its item (wrong shape, unknown option, ...)."""
 
 
-def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
+def check_answer(item: ConcreteItem, answer: Answer, scale_size: int = 4) -> Answer:
     """Return the answer in canonical form, or raise AnswerError."""
     if answer is None:
         return None
@@ -81,6 +89,13 @@ def check_answer(item: Any, answer: Answer, scale_size: int = 4) -> Answer:
             if not 0 <= answer < scale_size:
                 raise AnswerError(f"no step {answer} on the scale")
             return answer
+        case GeneratedTask():
+            try:
+                return check_task_answer(item.view, answer)
+            except AnswerProblem as exc:
+                raise AnswerError(str(exc)) from None
+        case TaskItem():
+            raise AnswerError(f"task {item.id}: answered without its variant")
     raise AnswerError(f"unsupported item type {type(item).__name__}")
 
 
@@ -94,7 +109,7 @@ def is_answered(answer: Answer) -> bool:
     return True
 
 
-def score_fraction(item: Any, answer: Answer) -> float:
+def score_fraction(item: ConcreteItem, answer: Answer) -> float:
     """The share of the item's weight an answer earns, in [0, 1]. Unanswered earns 0."""
     if not is_answered(answer):
         return 0.0
@@ -137,4 +152,8 @@ def score_fraction(item: Any, answer: Answer) -> float:
             return in_place / len(item.steps)
         case SelfRatingItem():
             return 0.0
+        case GeneratedTask():
+            return score_task(item.view, item.key, answer)
+        case TaskItem():
+            raise AnswerError(f"task {item.id}: scored without its variant")
     raise AnswerError(f"unsupported item type {type(item).__name__}")

@@ -19,6 +19,7 @@ from dsat.domain.framework import AdaptiveRules, Framework
 from dsat.domain.irt import ItemParams, category, normal_prior, steps_of
 from dsat.domain.measure import proficient_cut
 from dsat.domain.scoring import score_fraction
+from dsat.domain.tasks import concrete
 from dsat.store import Store
 from dsat.store.measurement import ParamRow
 
@@ -129,6 +130,6 @@ def given_of(store: Store, snap: Snapshot, responses: Sequence[Response]) -> lis
         if item is None or not item.scored:
             continue
         steps = steps_of(item) if pool_item and pool_item.params.steps else 1
-        cat = category(score_fraction(item, r.answer), steps)
+        cat = category(score_fraction(concrete(item, r.variant), r.answer), steps)
         out.append(Given(r.item_id, cat, r.pretest))
     return out

@@ -13,10 +13,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dsat.domain.adaptive import Pick
-from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.attempts import Attempt, Candidate, Feedback, ScopeKind
 from dsat.domain.forms import FormEntry, FormError, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Blueprint, Framework
 from dsat.domain.items import Item
@@ -25,6 +25,7 @@ from dsat.domain.measure import precision
 from dsat.domain.presentation import PresentedItem, present
 from dsat.domain.results import Answered, Scored, score_attempt
 from dsat.domain.scoring import AnswerError, check_answer, is_answered
+from dsat.domain.tasks import concrete
 from dsat.services import adaptive, leases
 from dsat.services.candidates import EMPLOYEE_ID, SignedIn, identify
 from dsat.services.clock import Clock, system_clock
@@ -152,7 +153,7 @@ class AssessmentService:
 
     # --- choosing ------------------------------------------------------------------------
     def blueprint(self, kind: str) -> Blueprint:
-        return getattr(self.fw.blueprints, kind)  # type: ignore[no-any-return]
+        return getattr(self.fw.blueprints, kind)
 
     def menu(self, employee_id: str | None) -> list[MenuEntry]:
         """The full assessment, then areas and their competencies that have items, with the
@@ -207,7 +208,7 @@ class AssessmentService:
         blueprint = self.blueprint(kind)
         feedback = self._feedback.get(employee_id, blueprint.feedback)
         now = self.clock()
-        cooldown = blueprint.cooldown_hours if feedback == "assessment" else 0.0
+        cooldown = blueprint.cooldown_hours(feedback)
         if cooldown:
             last = self.store.attempts.last_finished(employee_id, kind, scope_id)
             if last is not None and now - last < timedelta(hours=cooldown):
@@ -222,7 +223,13 @@ class AssessmentService:
                 self.store, self.fw, comps, blueprint.adaptive, employee_id, now
             )
             rng = random.Random(seed)
-            ratings = [v for v in self.store.items.active(comps) if not v.item.scored]
+            ratings = (
+                [  # one self-rating per competency, as the blueprint says
+                    v for v in self.store.items.active(comps) if not v.item.scored
+                ]
+                if blueprint.self_rating
+                else []
+            )
             entries = [entry_for(v, v.item.competency, rng) for v in ratings]
             pool: Any = {"items": keys, "competencies": comps}
             n_areas = len({a.id for c in comps if (a := self.fw.area_of(c)) is not None})
@@ -240,9 +247,11 @@ class AssessmentService:
             pool = None
             seconds = time_limit_seconds(blueprint, len(entries))
         attempt = Attempt(
-            id=attempt_id, employee_id=employee_id, scope_kind=kind, scope_id=scope_id,
-            form_seed=seed, lang=lang, started_at=now, deadline=now + timedelta(seconds=seconds),
-            status="in_progress", mode=blueprint.mode, feedback=feedback,
+            id=attempt_id, employee_id=employee_id,
+            scope_kind=cast(ScopeKind, kind),  # _scope refused any other kind
+            scope_id=scope_id, form_seed=seed, lang=lang, started_at=now,
+            deadline=now + timedelta(seconds=seconds), status="in_progress", mode=blueprint.mode,
+            feedback=cast(Feedback, feedback),  # the blueprint's, or a sitting's (checked)
         )  # fmt: skip
         with self.store.unit_of_work():
             self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)
@@ -330,7 +339,9 @@ class AssessmentService:
             Slot(
                 position=r.position,
                 competency_id=r.competency_id,
-                item=present(items[(r.item_id, r.item_version)], r.order, self.fw),
+                item=present(
+                    concrete(items[(r.item_id, r.item_version)], r.variant), r.order, self.fw
+                ),
                 answer=r.answer,
                 flagged=r.flagged,
                 saved_at=r.answered_at,
@@ -375,7 +386,7 @@ class AssessmentService:
                 last = position == responses[-1].position
             try:
                 value = check_answer(
-                    self.item(at[0], at[1]), answer, len(self.fw.self_rating_scale)
+                    concrete(self.item(at[0], at[1]), at[2]), answer, len(self.fw.self_rating_scale)
                 )
             except AnswerError as exc:
                 raise ServiceError("error.answer", detail=str(exc)) from None
@@ -411,8 +422,8 @@ class AssessmentService:
         params = self.store.measurement.current(keys, upto)
         rows = [
             Answered(
-                r.position, r.competency_id, items[(r.item_id, r.item_version)], r.answer,
-                r.pretest,
+                r.position, r.competency_id,
+                concrete(items[(r.item_id, r.item_version)], r.variant), r.answer, r.pretest,
                 adaptive.params_of(p) if (p := params.get((r.item_id, r.item_version))) else None,
                 p is not None and p.source == "calibrated",
             )
@@ -466,7 +477,9 @@ class AssessmentService:
                 area = self.fw.area_of(r["competency"])
                 r["sure"], r["enough"] = None, True
                 if area and r.get("theta") is not None and r.get("se") is not None:
-                    p = precision(self.fw, area.id, r["theta"], r["se"], r["band"])
+                    p = precision(
+                        self.fw, area.id, r["theta"], r["se"], r["band"], r.get("p_proficient")
+                    )
                     r["sure"], r["enough"] = p.sure, p.enough
         return rows
 

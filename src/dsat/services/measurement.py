@@ -18,6 +18,7 @@ from dsat.domain.irt import category, prior_params, steps_of
 from dsat.domain.item_stats import ItemStat, ScoreRow, TestStat, item_statistics, test_statistics
 from dsat.domain.items import Item
 from dsat.domain.scoring import score_fraction
+from dsat.domain.tasks import concrete
 from dsat.services.clock import Clock, system_clock
 from dsat.services.errors import ServiceError
 from dsat.store import Store
@@ -166,7 +167,8 @@ def calibrate(
             item = items[k]
             row = current.get(k)
             steps = steps_of(item) if (row and row.steps) or steps_of(item) > 1 else 1
-            x[row_of[r.attempt_id], col[k]] = category(score_fraction(item, r.answer), steps)
+            fraction = score_fraction(concrete(item, r.variant), r.answer)
+            x[row_of[r.attempt_id], col[k]] = category(fraction, steps)
         keep = (x >= 0).any(axis=1)
         x = x[keep]
         starts = []

@@ -31,6 +31,7 @@ from dsat.domain.report import (
     TARGETS,
     PosteriorShare,
     ShareRow,
+    at_least,
     rubin_share,
     suppress,
 )
@@ -203,21 +204,24 @@ def _share(store: Store, fw: Framework, opts: ShareOptions, clock: Clock) -> Sha
     cells: dict[tuple[str, ...], list[int]] = {}
     cell_draws: dict[tuple[str, ...], list[float]] = {}
     for mask in itertools.product([False, True], repeat=n_staff):
-        for key, (r, a, p) in base.items():
+        for key, (n_reg, n_assessed, n_prof) in base.items():
             k = (*tuple(ALL if m else v for v, m in zip(key[:n_staff], mask, strict=True)),
                  *key[n_staff:])  # fmt: skip
-            cell = cells.setdefault(k, [0, 0, 0])
-            cell[0] += r
-            cell[1] += a
-            cell[2] += p
+            total = cells.setdefault(k, [0, 0, 0])
+            total[0] += n_reg
+            total[1] += n_assessed
+            total[2] += n_prof
             if key in draws:
-                acc = cell_draws.setdefault(k, [0.0] * opts.draws)
+                acc = cell_draws.setdefault(k, [0.0] * (opts.draws + 1))
                 for i, v in enumerate(draws[key]):
                     acc[i] += v
-    rows = [ShareRow(k, *v) for k, v in cells.items()]
+    rows = [ShareRow(k, v[0], v[1], v[2]) for k, v in cells.items()]
     if opts.method == "posterior":
         for r in rows:
-            r.extra["posterior"] = rubin_share(cell_draws.get(r.key, []), r.assessed)
+            values = cell_draws.get(r.key, [])
+            r.extra["posterior"] = rubin_share(
+                values[:-1], r.assessed, expected=values[-1] if values else None
+            )
     dims = [*staff_dims, "indicator" if skill == "overall" else skill, "period"]
     suppress(rows, dims, staff_dims, opts.min_group)
     hidden_above = _hidden_in_parent(store, fw, opts, skill, clock)
@@ -304,10 +308,13 @@ def _draws(
     n_staff: int,
     opts: ShareOptions,
 ) -> dict[tuple[str, ...], list[float]]:
-    """Per base cell: the number of people proficient in each plausible-value draw.
+    """Per base cell: the number of people proficient in each plausible-value draw, then
+    (the last value) the expected number, the sum of each person's probability.
 
     A draw of a person's θ from their posterior is proficient with probability p (their
-    posterior probability of being at or above the cut), so each draw is a Bernoulli(p).
+    posterior probability of being at or above the cut), so each draw is a Bernoulli(p);
+    for the overall indicator a person's probability is that of being proficient in at
+    least the areas required, the areas' posteriors taken as independent.
     """
     import numpy as np
 
@@ -316,27 +323,28 @@ def _draws(
     out: dict[tuple[str, ...], np.ndarray] = {}
     need = q.min_areas if q.min_areas is not None else len(areas)
 
-    def add(key: tuple[str, ...], hits: np.ndarray) -> None:
+    def add(key: tuple[str, ...], hits: np.ndarray, expected: float) -> None:
+        values = np.append(hits.astype(float), expected)
         acc = out.get(key)
-        out[key] = hits.astype(float) if acc is None else acc + hits
+        out[key] = values if acc is None else acc + values
 
     rows = store.reports.probabilities(q, areas)
     if q.skill != "overall":
         for row in rows:
             *staff_key, skill_id, period, _emp, p = row
             key = (*group(tuple(str(v) for v in staff_key)), str(skill_id), str(period))
-            add(key, rng.random(opts.draws) < float(p))
+            add(key, rng.random(opts.draws) < float(p), float(p))
         return {k: v.tolist() for k, v in out.items()}
     current: tuple[Any, ...] | None = None
     ps: list[float] = []
-    staff_key: list[Any] = []
+    staff_key = []
 
     def flush() -> None:
         if current is None or len(ps) != len(areas):
             return
         hits = (rng.random((opts.draws, len(ps))) < np.array(ps)).sum(axis=1) >= need
         key = (*group(tuple(str(v) for v in staff_key)), "overall", str(current[1]))
-        add(key, hits)
+        add(key, hits, at_least(ps, need))
 
     for row in rows:
         *sk, _area, period, emp, p = row
@@ -390,6 +398,7 @@ def _hidden_in_parent(
         )
         dim, value = "unit", opts.unit
     else:
+        assert opts.province is not None  # filtered by one of the two (returned above if not)
         parent = replace(
             opts, by=["province", *skill_by], province=None, unit_depth=None, method="count"
         )

@@ -23,7 +23,7 @@ from typing import Any
 
 from dsat.banks.errors import BankError, BankIssue, display_path
 from dsat.banks.formats.csvtable import csv_table
-from dsat.domain.attempts import Attempt, Candidate
+from dsat.domain.attempts import Attempt, Candidate, ScopeKind
 from dsat.domain.forms import FormEntry
 from dsat.domain.framework import Framework
 from dsat.domain.scoring import AnswerError, check_answer
@@ -69,7 +69,7 @@ def parse_answer(item: Any, raw: str, scale: int) -> Any:
             return text
         case "matching":  # the letter of the chosen right-hand entry for each left, in order
             letters = [p.strip().lower() for p in text.replace(";", ",").split(",")]
-            out = []
+            out: list[int | None] = []
             for p in letters:
                 if p in ("", "-"):
                     out.append(None)
@@ -84,6 +84,11 @@ def parse_answer(item: Any, raw: str, scale: int) -> Any:
             except ValueError:
                 raise AnswerError(f"expected numbers from 1, got {text!r}") from None
             return numbers if item.type == "ordering" else numbers[0]
+        case "task":
+            raise AnswerError(
+                "a practical task is generated for each candidate on screen; it cannot be "
+                "answered on a sheet"
+            )
     return text
 
 
@@ -214,6 +219,7 @@ def _write_attempt(
 ) -> str:
     comps = list(dict.fromkeys(i.competency for _, i, _ in rows))
     areas = {a.id for c in comps if (a := fw.area_of(c)) is not None}
+    kind: ScopeKind
     kind, scope = ("competency", comps[0]) if len(comps) == 1 else ("full", FULL_SCOPE)
     if kind == "full" and len(areas) == 1:
         kind, scope = "area", next(iter(areas))

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from dsat.domain.attempts import Attempt
 from dsat.domain.levels import AreaResult, CompetencyResult
-from dsat.domain.presentation import describe_answer, describe_key
+from dsat.domain.presentation import describe_answer, describe_key, describe_working
 from dsat.domain.scoring import score_fraction
+from dsat.domain.tasks import concrete
 from dsat.domain.text import LocalizedText
 from dsat.services.errors import ServiceError
 
@@ -61,7 +62,8 @@ def result_view(service: AssessmentService, attempt: Attempt) -> ResultView:
         responses = store.attempts.responses(attempt.id)
         items = store.items.versions([(r.item_id, r.item_version) for r in responses])
         for r in responses:
-            item = items[(r.item_id, r.item_version)]
+            item = concrete(items[(r.item_id, r.item_version)], r.variant)
+            working = describe_working(item)
             reviewed.append(
                 ReviewedItem(
                     position=r.position,
@@ -70,7 +72,7 @@ def result_view(service: AssessmentService, attempt: Attempt) -> ResultView:
                     item_type=item.type,
                     your_answer=describe_answer(item, r.answer, fw),
                     right_answer=describe_key(item),
-                    explanation=item.explanation,
+                    explanation=_with(item.explanation, working),
                     fraction=score_fraction(item, r.answer),
                     scored=item.scored and not r.pretest,
                     pretest=r.pretest,
@@ -78,3 +80,12 @@ def result_view(service: AssessmentService, attempt: Attempt) -> ResultView:
             )
     provisional = any(r.provisional for r in results) or any(a.provisional for a in areas)
     return ResultView(attempt, results, areas, reviewed, provisional)
+
+
+def _with(explanation: LocalizedText | None, working: LocalizedText | None) -> LocalizedText | None:
+    """An item's explanation, followed for a generated task by how its answer is found."""
+    if working is None or explanation is None:
+        return explanation or working
+    return LocalizedText(
+        vi=f"{explanation.vi}\n\n{working.vi}", en=f"{explanation.en}\n\n{working.en}"
+    )

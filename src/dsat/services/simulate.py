@@ -17,16 +17,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dsat.domain.adaptive import Given, PoolItem, next_item
-from dsat.domain.attempts import Attempt
+from dsat.domain.attempts import Attempt, Mode
 from dsat.domain.forms import VersionedItem, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Framework
 from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities, steps_of
 from dsat.domain.items import Item
 from dsat.domain.measure import proficient_cut
+from dsat.domain.places import DEPARTMENTS, MINISTRIES, MINISTRY_PARTS, OFFICES, PROVINCES
 from dsat.domain.results import Answered, score_attempt
+from dsat.domain.tasks import concrete
 from dsat.services.adaptive import params_of
 from dsat.services.assessment import FULL_SCOPE
 from dsat.services.errors import ServiceError
@@ -34,20 +36,6 @@ from dsat.store import Store
 from dsat.store.base import now_iso
 from dsat.store.results import Finished
 
-# The 34 provinces and centrally-run cities since 1 July 2025 (Resolution 202/2025/QH15).
-PROVINCES = (
-    "Hà Nội", "TP. Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang",
-    "Bắc Ninh", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Đồng Tháp",
-    "Gia Lai", "Hà Tĩnh", "Hưng Yên", "Khánh Hòa", "Lai Châu", "Lâm Đồng", "Lạng Sơn",
-    "Lào Cai", "Nghệ An", "Ninh Bình", "Phú Thọ", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
-    "Sơn La", "Tây Ninh", "Thái Nguyên", "Thanh Hóa", "Tuyên Quang", "Vĩnh Long",
-)  # fmt: skip
-DEPARTMENTS = ("Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo",
-               "Sở Khoa học và Công nghệ", "Văn phòng UBND")  # fmt: skip
-MINISTRIES = ("Bộ Nội vụ", "Bộ Tài chính", "Bộ Y tế", "Bộ Khoa học và Công nghệ")
-MINISTRY_PARTS = ("Vụ Tổ chức cán bộ", "Văn phòng Bộ", "Vụ Kế hoạch - Tài chính",
-                  "Cục Chuyển đổi số")  # fmt: skip
-OFFICES = ("Phòng Tổng hợp", "Phòng Nghiệp vụ", "Phòng Hành chính")
 POSITIONS = (("Cán sự", -0.3), ("Chuyên viên", 0.0), ("Chuyên viên chính", 0.3),
              ("Chuyên viên cao cấp", 0.5), ("Lãnh đạo phòng", 0.2))  # fmt: skip
 SIM_PREFIX = "SIM"
@@ -96,10 +84,10 @@ def answer_for(item: Item, cat: int, steps: int, rng: random.Random, scale: int)
             rights = [item.right_index(i) for i in range(n)]
             k = round(share * n)
             answer: list[int | None] = list(rights)
-            wrong = rng.sample(range(n), n - k)
-            for i in wrong:
-                others = [j for j in range(len(item.rights())) if j != rights[i]]
-                answer[i] = rng.choice(others) if others else None
+            misplaced = rng.sample(range(n), n - k)
+            for i in misplaced:
+                other_rights = [j for j in range(len(item.rights())) if j != rights[i]]
+                answer[i] = rng.choice(other_rights) if other_rights else None
             return answer
         case "ordering":
             n = len(item.steps)
@@ -114,6 +102,32 @@ def answer_for(item: Item, cat: int, steps: int, rng: random.Random, scale: int)
             return order
         case "self_rating":
             return max(0, min(scale - 1, round(1.5 + (cat - 0.5) * 2 + rng.gauss(0, 0.7))))
+        case "task":
+            return _task_answer(item, share, rng)
+    return None
+
+
+def _task_answer(task: Any, share: float, rng: random.Random) -> Any:
+    """An answer to one generated task earning about `share` of its credit."""
+    view, key = task.view, task.key
+    match view.answer_kind:
+        case "number":
+            return f"{key.number:g}" if share >= 1 else f"{key.number + key.tolerance + 1:g}"
+        case "text":
+            return key.texts[0] if share >= 1 else "không rõ"
+        case "marks":
+            n = len(key.marks)
+            right = set(rng.sample(range(n), round(share * n)))
+            return [
+                mark if i in right else ("safe" if mark != "safe" else "phishing")
+                for i, mark in enumerate(key.marks)
+            ]
+        case "pick":
+            genuine = list(key.picks)
+            fakes = [site.id for site in view.sites if site.id not in genuine]
+            if share >= 1:
+                return genuine
+            return [rng.choice(fakes)] if share == 0 else [genuine[0], rng.choice(fakes)]
     return None
 
 
@@ -149,18 +163,15 @@ def simulate(
     blueprint = fw.blueprints.full
     mode = mode or blueprint.mode
     upto = store.measurement.head()
-    params = {
-        k: params_of(row)
-        for k, row in store.measurement.current(
-            [(v.item.id, v.version) for v in pool], upto
-        ).items()
-    }
+    current = store.measurement.current([(v.item.id, v.version) for v in pool], upto)
+    params = {k: params_of(row) for k, row in current.items()}
+    calibrated = {k for k, row in current.items() if row.source == "calibrated"}
     area_of = {c.id: a.id for a in fw.areas for c in a.competencies}
     areas = list(dict.fromkeys(area_of[c] for c in comps))
     scale = len(fw.self_rating_scale)
     unit_effect: dict[str, float] = {}
     unit_turnout: dict[str, float] = {}
-    people = []
+    people: list[dict[str, Any]] = []
     for n in range(candidates):
         province = rng.choice(PROVINCES)
         unit = _unit_tree(rng, province)
@@ -223,11 +234,12 @@ def simulate(
                     if pick is None:
                         break
                     vi = by_key[(pick.item.item_id, pick.item.version)]
-                    cat = _respond(pick.item.params, thetas[pick.area_id], rng)
-                    given.append(Given(vi.item.id, cat))
+                    category = _respond(pick.item.params, thetas[pick.area_id], rng)
+                    given.append(Given(vi.item.id, category))
                     chosen.append(vi)
                 entries += [entry_for(v, v.item.competency, form_rng) for v in chosen]
-                cats = [None] * len(ratings) + [g.category for g in given]
+                cats: list[int | None] = [None] * len(ratings)
+                cats += [g.category for g in given]
             else:
                 entries = assemble_form(fw, pool, comps, blueprint, form_seed)
                 cats = []
@@ -239,7 +251,7 @@ def simulate(
                     )
             answers, rows = [], []
             for pos, (e, cat) in enumerate(zip(entries, cats, strict=True)):
-                item = by_key[(e.item_id, e.version)].item
+                item = concrete(by_key[(e.item_id, e.version)].item, e.variant)
                 steps = (
                     steps_of(item)
                     if params.get((e.item_id, e.version), prior_params(item, fw.scale)).steps
@@ -250,8 +262,11 @@ def simulate(
                     steps = 1
                 answer = answer_for(item, cat, steps, rng, scale)
                 answers.append(answer)
-                p = params.get((e.item_id, e.version))
-                rows.append(Answered(pos, e.competency_id, item, answer, False, p, False))
+                fitted = params.get((e.item_id, e.version))
+                key = (e.item_id, e.version)
+                rows.append(
+                    Answered(pos, e.competency_id, item, answer, False, fitted, key in calibrated)
+                )
             scored = score_attempt(fw, rows, whole_areas=areas, populations=populations)
             started = datetime(year, 1, 1, tzinfo=UTC) + timedelta(
                 days=rng.randrange(360), hours=rng.randrange(1, 10)
@@ -262,7 +277,8 @@ def simulate(
                 id=str(uuid.UUID(int=rng.getrandbits(128))), employee_id=person["employee_id"],
                 scope_kind="full", scope_id=FULL_SCOPE, form_seed=form_seed, lang="vi",
                 started_at=started, deadline=started + timedelta(seconds=seconds),
-                submitted_at=submitted, status="submitted", mode=mode,
+                submitted_at=submitted, status="submitted",
+                mode=cast(Mode, mode),  # the blueprint's, or --mode (fixed or adaptive)
                 feedback=blueprint.feedback, origin="simulated",
             )  # fmt: skip
             truth = [(person["employee_id"], a, str(year), round(t, 4)) for a, t in thetas.items()]

@@ -442,7 +442,7 @@ def _create_key(path: Path) -> bytes:
 
 def key_file_warnings(path: Path, db_path: Path | None) -> list[str]:
     """Where the key lives matters: say when it is easy to replace."""
-    out = []
+    out: list[str] = []
     try:
         mode = path.stat().st_mode
     except OSError:

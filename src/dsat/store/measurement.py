@@ -58,6 +58,7 @@ class ScoredRow:
     max_score: float
     origin: str
     started_at: str
+    variant: int | None = None  # generated tasks: the seed of the variant answered
 
 
 class MeasurementRepo:
@@ -218,7 +219,7 @@ class MeasurementRepo:
         rows = self.s.rows(
             f"""SELECT a.id, a.employee_id, a.scope_kind, a.scope_id, p.position, p.item_id,
                        p.item_version, p.competency_id, p.answer, p.score, p.max_score,
-                       a.origin, a.started_at
+                       a.origin, a.started_at, p.variant
                 FROM responses p JOIN attempts a ON a.id = p.attempt_id
                 WHERE {" AND ".join(where)}{chosen}
                 ORDER BY a.started_at, a.id, p.position""",
@@ -227,7 +228,7 @@ class MeasurementRepo:
         return [
             ScoredRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
                       json.loads(r[8]) if r[8] is not None else None, r[9] or 0.0, r[10],
-                      r[11], r[12])
+                      r[11], r[12], r[13])
             for r in rows
         ]  # fmt: skip
 

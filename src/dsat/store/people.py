@@ -15,7 +15,7 @@ from dsat.domain.attempts import Candidate
 from dsat.store.audit import STAFF_COLUMNS, _canonical
 
 if TYPE_CHECKING:
-    from dsat.store.base import Store
+    from dsat.store.base import Row, Store
 
 STAFF_FIELDS = ("employee_id", "full_name", "unit_path", "province", "position", "active")
 
@@ -75,6 +75,11 @@ class Person:
     active: bool
 
 
+def _person(r: Row) -> Person:
+    """A Person from a row of the STAFF_FIELDS columns."""
+    return Person(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
+
+
 class StaffRepo:
     def __init__(self, store: Store):
         self.s = store
@@ -118,7 +123,7 @@ class StaffRepo:
                 part,
             ):
                 known[row[0]] = tuple(row)
-        write = []
+        write: list[tuple[Any, ...]] = []
         for r in rows:
             values = tuple(r[f] if f != "active" else int(r[f]) for f in STAFF_FIELDS)
             old = known.get(r["employee_id"])
@@ -173,7 +178,7 @@ class StaffRepo:
         row = self.s.row(
             f"SELECT {', '.join(STAFF_FIELDS)} FROM staff WHERE employee_id = ?", [employee_id]
         )
-        return Person(*row[:5], bool(row[5])) if row else None
+        return _person(row) if row else None
 
     def find(self, employee_id: str) -> Person | None:
         """The person whose id matches ignoring case (people type cb001 for CB001)."""
@@ -182,7 +187,7 @@ class StaffRepo:
             "ORDER BY employee_id = ? DESC LIMIT 1",
             [employee_id, employee_id],
         )
-        return Person(*row[:5], bool(row[5])) if row else None
+        return _person(row) if row else None
 
     def of_unit(self, unit: str) -> list[Person]:
         """Active people of a unit and the units under it."""
@@ -191,7 +196,7 @@ class StaffRepo:
                 AND (unit_path = ? OR substr(unit_path, 1, ?) = ?) ORDER BY employee_id""",
             [unit, len(unit) + 1, unit + "/"],
         )
-        return [Person(*r[:5], bool(r[5])) for r in rows]
+        return [_person(r) for r in rows]
 
     def names(self) -> dict[str, tuple[str, str, str]]:
         """employee_id -> (employee_id, full_name, unit_path) for everyone in the register."""

@@ -51,7 +51,7 @@ class Query:
 
 def staff_filter(province: str | None, unit: str | None) -> tuple[str, list[object]]:
     """SQL conditions on the register (alias s) for the province and unit filters."""
-    sql, params = "", []
+    sql, params = "", list[object]()
     if province is not None:
         sql += " AND s.province = ?"
         params.append(province)
@@ -79,7 +79,7 @@ class ReportRepo:
 
     def _picked(self, q: Query, areas: dict[str, list[str]]) -> tuple[str, list[object]]:
         """One row per person, skill and period: (emp, skill, period, prof, p)."""
-        where, params = ["r.superseded = 0"], []
+        where, params = ["r.superseded = 0"], list[object]()
         if q.start:
             where.append("r.submitted_local >= ?")
             params.append(q.start)

@@ -81,16 +81,23 @@ class AdminApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = t("dashboard.title", self.lang)
-        self.screen_ = DashboardScreen(*self._build())
+        self.screen_ = DashboardScreen(None, "", "")
         self.push_screen(self.screen_)
+        self._refresh()
 
     def _refresh(self) -> None:
-        if self.screen_ is None:
-            return
+        """The figures are computed in a worker thread (a million results take a second);
+        the screen keeps what it shows until the new figures arrive."""
+        self.run_worker(self._load, thread=True, exclusive=True, group="report")
+
+    def _load(self) -> None:
         try:
-            self.screen_.show(*self._build())
+            built = self._build()
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if self.screen_ is not None:
+            self.call_from_thread(self.screen_.show, *built)
 
     def on_dashboard_screen_drill(self, message: DashboardScreen.Drill) -> None:
         level = self.view.path[-1] if self.view.path else Level()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -65,16 +66,20 @@ class DsatApp(App[None]):
         grace_seconds: int = 0,
         remember: bool = False,
         client: str | None = None,
+        downloads: Path | None = None,
     ):
         """`framework` None: the one in the database (the shipped bank is imported on a
         database that has no items yet). `remember`: this machine fills the sign-in form
-        with its last candidate (off by default; never under `dsat serve`)."""
+        with its last candidate (off by default; never under `dsat serve`). `downloads`:
+        where a data task's files are saved in a terminal (None: the user's downloads
+        folder; a browser downloads them)."""
         super().__init__()
         self.store, self.seed, self.clock = store, seed, clock
         self.set_reactive(DsatApp.lang, lang)
         self.grace_seconds = grace_seconds
         self.remember = remember and not os.environ.get("DSAT_SERVED")
         self.client = client or client_name()
+        self.downloads = downloads
         self.session_id = uuid.uuid4().hex  # this window or browser tab
         self.fw: Framework | None = framework
         self.service: AssessmentService | None = None

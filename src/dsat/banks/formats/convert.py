@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.model import ForeignQuestion, split_languages, to_plain
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 OPTION_IDS = "abcdefghi"
 UNSUPPORTED = {
@@ -79,6 +82,10 @@ def localized(text: str, fmt: str) -> dict[str, str]:
     vi = parts.get("vi") or parts.get("en") or next(iter(parts.values()))
     en = parts.get("en") or vi
     return {"vi": vi, "en": en}
+
+
+# What a builder gives back for the explanation when the item has none: (text, format).
+_Feedback = tuple[str, str] | None
 
 
 def _same(a: float, b: float) -> bool:
@@ -166,7 +173,9 @@ def _snap(fraction: float) -> float:
     return round(fraction, 7)
 
 
-def _choice(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _choice(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     opts = [localized(a.text, a.format or q.questiontextformat) for a in q.answers]
     ids = _option_ids(meta, len(opts))
     item["shuffle"] = meta.get("shuffle", True if q.shuffle is None else q.shuffle)
@@ -230,7 +239,9 @@ def _single_answer_scoring(
         )
 
 
-def _truefalse(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _truefalse(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     item["type"] = "true_false"
     if q.correctanswer is None:  # written as a two-way choice (QTI): true first
         q.correctanswer = bool(q.answers) and q.answers[0].fraction > 0
@@ -246,7 +257,9 @@ def _truefalse(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return right if right[0] else None
 
 
-def _shortanswer(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _shortanswer(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     item["type"] = "short_answer"
     if "answers" in meta:  # written by dsat where the format could not hold them
         item["answers"] = meta["answers"]
@@ -275,7 +288,9 @@ def _shortanswer(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return (full[0].feedback, full[0].feedbackformat) if full[0].feedback else None
 
 
-def _numerical(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _numerical(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     item["type"] = "numerical"
     full = [a for a in q.answers if _same(a.fraction, 1.0) and a.text != "*"]
     if any(0 < a.fraction < 1 - 1e-6 for a in q.answers):
@@ -300,7 +315,9 @@ def _numerical(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return (full[0].feedback, full[0].feedbackformat) if full[0].feedback else None
 
 
-def _match(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _match(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     item["type"] = "matching"
     pairs, distractors = [], []
     for s in q.subquestions:
@@ -317,7 +334,9 @@ def _match(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return None
 
 
-def _ordering(q, item, meta, notes):  # type: ignore[no-untyped-def]
+def _ordering(
+    q: ForeignQuestion, item: dict[str, Any], meta: dict[str, Any], notes: list[str]
+) -> _Feedback:
     item["type"] = "ordering"
     item["steps"] = [localized(a.text, a.format or "plain") for a in q.answers]
     if meta.get("scoring"):
@@ -325,7 +344,7 @@ def _ordering(q, item, meta, notes):  # type: ignore[no-untyped-def]
     return None
 
 
-def item_meta(item: Any) -> dict[str, Any]:
+def item_meta(item: Item) -> dict[str, Any]:
     """What a format cannot say of an item, for dsat's comment (`// dsat: {json}` in GIFT,
     `<!-- dsat: {json} -->` in QTI); `to_item` reads it back."""
     meta: dict[str, Any] = {
@@ -355,8 +374,9 @@ def item_meta(item: Any) -> dict[str, Any]:
         # GIFT reads a lone '*' as "any other answer": keep the accepted texts here
         meta["answers"] = list(item.answers)
         meta["partial"] = [p.model_dump() for p in item.partial]
-    if getattr(item, "unit", None) is not None:
-        meta["unit"] = item.unit.model_dump()
+    unit = getattr(item, "unit", None)
+    if unit is not None:
+        meta["unit"] = unit.model_dump()
     if item.type == "ordering":
         meta["scoring"] = item.scoring
     if item.type in ("self_rating", "true_false"):

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.model import Exported, Native
 from dsat.banks.formats.spec import Spec
 
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
+
 _FIRST = ("id", "type", "competency", "level")
 
 
-def item_dict(item: Any) -> dict[str, Any]:
+def item_dict(item: Item) -> dict[str, Any]:
     """An item as a bank file holds it: id, type, competency, level first; defaults left out."""
     data = item.model_dump(mode="json", exclude_defaults=True)
     data["type"] = item.type
@@ -23,7 +26,7 @@ def item_dict(item: Any) -> dict[str, Any]:
     }
 
 
-def to_yaml(items: Sequence[Any]) -> str:
+def to_yaml(items: Sequence[Item]) -> str:
     import yaml
 
     class _Dumper(yaml.SafeDumper):
@@ -52,7 +55,7 @@ def read_bank(paths: Sequence[Path], framework: Any) -> Any:
     return load_bank(paths, framework)
 
 
-def write(items: Sequence[Any]) -> Exported:
+def write(items: Sequence[Item]) -> Exported:
     return Exported(to_yaml(items).encode(), len(items))
 
 

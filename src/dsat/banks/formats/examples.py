@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dsat.domain.items import ITEM_ADAPTER
+from dsat.domain.items import ITEM_ADAPTER, Item
 
 _EXAMPLES: list[dict[str, Any]] = [
     {
@@ -144,5 +144,5 @@ _EXAMPLES: list[dict[str, Any]] = [
 ]
 
 
-def example_items() -> list[Any]:
+def example_items() -> list[Item]:
     return [ITEM_ADAPTER.validate_python(e) for e in _EXAMPLES]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.convert import item_meta
 from dsat.banks.formats.guard import decode_text
@@ -28,6 +28,9 @@ from dsat.banks.formats.model import (
     strip_tags,
 )
 from dsat.banks.formats.spec import Spec
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 # Escaped characters become private-use placeholders while the structure is read.
 _ESCAPES = {
@@ -260,9 +263,9 @@ def _answers(q: ForeignQuestion, answertext: str, fmt: str) -> None:
             q.qtype = "truefalse"
             q.correctanswer = _TF[head.strip().upper()]
             fbs = answertext.split("#")[1:]
-            wrong = _with_format(fbs[0], fmt) if fbs else ("", fmt)
-            right = _with_format(fbs[1], fmt) if len(fbs) > 1 else ("", fmt)
-            true_fb, false_fb = (right, wrong) if q.correctanswer else (wrong, right)
+            wrong_fb = _with_format(fbs[0], fmt) if fbs else ("", fmt)
+            right_fb = _with_format(fbs[1], fmt) if len(fbs) > 1 else ("", fmt)
+            true_fb, false_fb = (right_fb, wrong_fb) if q.correctanswer else (wrong_fb, right_fb)
             q.feedbacktrue, q.feedbacktrueformat = true_fb
             q.feedbackfalse, q.feedbackfalseformat = false_fb
         else:
@@ -389,7 +392,7 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def write(items: Sequence[Any]) -> Exported:
+def write(items: Sequence[Item]) -> Exported:
     """Items as a GIFT file; types GIFT has no form for are left out (`Exported.skipped`)."""
     out: list[str] = ["// dsat question bank (exported). Moodle GIFT format.", ""]
     skipped = []
@@ -422,7 +425,7 @@ def write(items: Sequence[Any]) -> Exported:
     return Exported("\n".join(out).encode(), written, skipped)
 
 
-def _answers_of(item: Any) -> list[str] | None:
+def _answers_of(item: Item) -> list[str] | None:
     match item.type:
         case "single":
             return [("=" if o.id == item.key else "~") + _text(o.text) for o in item.options]
@@ -466,7 +469,10 @@ FORMAT = Spec(
     read=_read_file,
     write=write,
     writes="a GIFT file",
-    cannot_hold={"ordering": "ordering items have no GIFT form"},
+    cannot_hold={
+        "ordering": "ordering items have no GIFT form",
+        "task": "practical tasks have no GIFT form",
+    },
     sniff=lambda path, data: path.suffix.lower() == ".txt",  # after Aiken's
     estimate=lambda data: data.replace(b"\r\n", b"\n").count(b"\n\n") + 1,
 )

@@ -205,6 +205,14 @@ _DOUBLE_END = re.compile(r'["\\\n]')
 _DEEP_START = re.compile(r"^(?:[ \t]|[-?:][ \t])")
 
 
+def _run_end(pattern: re.Pattern[str], text: str, i: int) -> int:
+    """Where the run of `pattern` at i ends: _BLANKS, _TO_EOL, _ANCHOR and _TAG match the
+    empty string, so they always match."""
+    m = pattern.match(text, i)
+    assert m is not None
+    return m.end()
+
+
 def yaml_depth_problem(text: str, limit: int = MAX_YAML_DEPTH) -> Problem | None:
     """A problem at the first line where collections nest deeper than `limit`, found before
     any YAML parser runs: parsers take time that grows with the square of the depth of
@@ -261,10 +269,10 @@ class _YamlDepth:
         while i < n:
             ch = text[i]
             if ch in " \t":
-                i = _BLANKS.match(text, i).end()
+                i = _run_end(_BLANKS, text, i)
                 continue
             if ch == "#":
-                i = _TO_EOL.match(text, i).end()
+                i = _run_end(_TO_EOL, text, i)
                 continue
             if ch == "\n":
                 self.newline(i)
@@ -281,7 +289,7 @@ class _YamlDepth:
             nxt = text[i + 1] if i + 1 < n else "\n"
             blank_next = nxt in " \t\n"
             if col == 0 and ch == "%":
-                i = _TO_EOL.match(text, i).end()
+                i = _run_end(_TO_EOL, text, i)
             elif col == 0 and text.startswith(("---", "..."), i) and text[i + 3 : i + 4] in " \t\n":
                 self.indents.clear()
                 self.key, self.allowed = None, False
@@ -318,7 +326,7 @@ class _YamlDepth:
             elif ch in "&*!":
                 self.save_key(col)
                 self.allowed = False
-                i = (_TAG if ch == "!" else _ANCHOR).match(text, i + 1).end()
+                i = _run_end(_TAG if ch == "!" else _ANCHOR, text, i + 1)
             elif ch in "|>" and self.flow == 0:
                 i = self.block_scalar(i)
             elif ch in "'\"":
@@ -391,7 +399,7 @@ class _YamlDepth:
 
     def block_scalar(self, i: int) -> int:
         text, n = self.text, len(self.text)
-        header = _TO_EOL.match(text, i).end()
+        header = _run_end(_TO_EOL, text, i)
         digits = [c for c in text[i:header].split("#")[0] if c.isdigit()]
         parent = self.indents[-1] if self.indents else -1
         self.key, self.allowed = None, True
@@ -404,8 +412,7 @@ class _YamlDepth:
         else:  # the first line with text sets the indentation
             indent, k = 0, i
             while k < n:
-                m = _BLANKS.match(text, k)
-                e = m.end()
+                e = _run_end(_BLANKS, text, k)
                 indent = max(indent, e - k)
                 if e < n and text[e] == "\n":
                     k = e + 1
@@ -413,7 +420,7 @@ class _YamlDepth:
                 break
             indent = max(indent, parent + 1, 1)
         while i < n:
-            e = _BLANKS.match(text, i).end()
+            e = _run_end(_BLANKS, text, i)
             if e < n and text[e] != "\n" and e - i < indent:
                 return i  # a line indented less: the scalar has ended
             eol = text.find("\n", i)

@@ -167,14 +167,14 @@ def _question(
         )
         return None
     if qtype == "truefalse":
-        for a in q.answers:
-            is_true = a.text.strip().lower() == "true"
-            if a.fraction > 0:
+        for answer in q.answers:
+            is_true = answer.text.strip().lower() == "true"
+            if answer.fraction > 0:
                 q.correctanswer = is_true
             if is_true:
-                q.feedbacktrue, q.feedbacktrueformat = a.feedback, a.feedbackformat
+                q.feedbacktrue, q.feedbacktrueformat = answer.feedback, answer.feedbackformat
             else:
-                q.feedbackfalse, q.feedbackfalseformat = a.feedback, a.feedbackformat
+                q.feedbackfalse, q.feedbackfalseformat = answer.feedback, answer.feedbackformat
     for s in el.findall("subquestion"):
         q.subquestions.append(SubQuestion(_text(s), _fmt(s), _text(s.find("answer")).strip()))
     return q

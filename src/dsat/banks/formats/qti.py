@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ from dsat.banks.formats.xmlsource import XmlDoc, local
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
+
+    from dsat.domain.items import Item
+    from dsat.domain.text import LocalizedText
 
 NS = {
     "2.1": "http://www.imsglobal.org/xsd/imsqti_v2p1",
@@ -760,7 +764,7 @@ def _decl(cardinality: str, base: str, correct: list[str], mapping: str = "") ->
     )
 
 
-def write_item(item: Any) -> str | None:
+def write_item(item: Item) -> str | None:
     """One item as a QTI 2.1 assessmentItem document, or None when QTI has no form for it."""
     meta = item_meta(item)
     shuffle = "true" if getattr(item, "shuffle", True) else "false"
@@ -769,6 +773,7 @@ def write_item(item: Any) -> str | None:
     body_before = ""
     match item.type:
         case "single" | "true_false":
+            choices: Sequence[tuple[str, LocalizedText | _Both]]
             if item.type == "single":
                 choices = [(o.id, o.text) for o in item.options]
                 correct = [item.key]

@@ -8,7 +8,7 @@ import io
 import posixpath
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dsat.banks.formats.guard import MAX_QTI_ITEMS, MAX_QTI_MEMBER, MAX_QTI_TOTAL
 from dsat.banks.formats.model import Exported, ParseResult, Problem
@@ -23,6 +23,9 @@ from dsat.banks.formats.safezip import (
 )
 from dsat.banks.formats.spec import Spec
 from dsat.banks.formats.xmlsource import XmlProblem, local, parse
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 
 def read_file(data: bytes, name: str) -> ParseResult:
@@ -128,7 +131,7 @@ def _read_package(data: bytes) -> ParseResult:
     return result
 
 
-def write(items: Sequence[Any]) -> Exported:
+def write(items: Sequence[Item]) -> Exported:
     """Items as a QTI 2.1 content package: one item file per item, in competency folders."""
     import zipfile
 
@@ -180,6 +183,9 @@ FORMAT = Spec(
     read=lambda data: read_file(data, ""),
     write=write,
     writes="a QTI 2.1 package",
-    cannot_hold={"self_rating": "self_rating items have no QTI form"},
+    cannot_hold={
+        "self_rating": "self_rating items have no QTI form",
+        "task": "practical tasks have no QTI form",
+    },
     sniff=_sniff,
 )

@@ -18,30 +18,57 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dsat.banks.formats import aiken, dsatyaml, gift, guard, moodlexml, qti, qtipackage, sheet
 from dsat.banks.formats.model import Exported, Native, ParseResult, Problem, SheetRows
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 Records = ParseResult | SheetRows | Native
 
 
 class Format(Protocol):
-    """One bank format: how files are recognised, read and (maybe) written."""
+    """One bank format: how files are recognised, read and (maybe) written. Read-only:
+    each format's entry is a frozen `Spec`."""
 
-    name: str  # the value of --format / --from
-    label: str  # what trainers call it
-    suffixes: tuple[str, ...]  # a file named so is in this format; the first is export's
-    searched: tuple[str, ...]  # what a folder given to `bank import` is searched for
-    detected: str  # how a file is recognised (Markdown, for docs/formats.md)
-    reads: str  # what the reader understands (Markdown)
-    writes: str | None  # what `bank export --format NAME` writes (Markdown); None: no writer
-    cannot_hold: Mapping[str, str]  # item type -> why the writer leaves such items out
-    native: bool  # dsat's own bank files: they say everything (read by dsat.banks.native)
-    template: bool  # `bank template --format NAME` writes an example file in it
-    write: Callable[[Sequence[Any]], Exported] | None  # None where the format has no writer
+    # the value of --format / --from
+    @property
+    def name(self) -> str: ...
+    # what trainers call it
+    @property
+    def label(self) -> str: ...
+    # a file named so is in this format; the first is export's
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
+    # what a folder given to `bank import` is searched for
+    @property
+    def searched(self) -> tuple[str, ...]: ...
+    # how a file is recognised (Markdown, for docs/formats.md)
+    @property
+    def detected(self) -> str: ...
+    # what the reader understands (Markdown)
+    @property
+    def reads(self) -> str: ...
+    # what `bank export --format NAME` writes (Markdown); None: no writer
+    @property
+    def writes(self) -> str | None: ...
+    # item type -> why the writer leaves such items out
+    @property
+    def cannot_hold(self) -> Mapping[str, str]: ...
+    # dsat's own bank files: they say everything (read by dsat.banks.native)
+    @property
+    def native(self) -> bool: ...
+    # `bank template --format NAME` writes an example file in it
+    @property
+    def template(self) -> bool: ...
+    # None where the format has no writer
+    @property
+    def write(self) -> Callable[[Sequence[Item]], Exported] | None: ...
     # native formats: read all the run's files together with the framework (a LoadedBank)
-    read_bank: Callable[[Sequence[Path], Any], Any] | None
+    @property
+    def read_bank(self) -> Callable[[Sequence[Path], Any], Any] | None: ...
 
     def sniff(self, path: Path, data: bytes) -> bool:
         """Whether the content says it is this format (the name too where content is not
@@ -143,7 +170,7 @@ def searched_suffixes() -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for f in FORMATS for s in f.searched))
 
 
-def export(items: Sequence[Any], name: str) -> Exported:
+def export(items: Sequence[Item], name: str) -> Exported:
     """Items in format `name`; items of a type the format cannot hold are left out, named in
     `Exported.skipped` with the reason."""
     fmt = get(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.convert import OPTION_IDS, ConvertProblem
 from dsat.banks.formats.guard import (
@@ -24,6 +24,9 @@ from dsat.banks.formats.guard import (
 from dsat.banks.formats.model import Exported, Problem, SheetRows
 from dsat.banks.formats.safezip import ZipRefused, check_members, is_zip, member_names, open_zip
 from dsat.banks.formats.spec import Spec
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 LETTERS = OPTION_IDS
 BASE = [
@@ -161,8 +164,8 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
     if basis[0] or basis[1]:
         if len(basis[0]) != len(basis[1]) and basis[0] and basis[1]:
             raise ConvertProblem("basis_vi and basis_en list different numbers of texts", "basis")
-        vi, en = basis[0] or basis[1], basis[1] or basis[0]
-        item["basis"] = [{"vi": a, "en": b} for a, b in zip(vi, en, strict=True)]
+        basis_vi, basis_en = basis[0] or basis[1], basis[1] or basis[0]
+        item["basis"] = [{"vi": a, "en": b} for a, b in zip(basis_vi, basis_en, strict=True)]
     if row.get("reviewed", "").strip():
         item["reviewed"] = row["reviewed"].strip()[:10]
     options = []
@@ -210,9 +213,9 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
             item["partial"] = partial
         match = {}
         for flag in ("case_sensitive", "ignore_diacritics", "collapse_whitespace"):
-            value = _flag(row, flag)
-            if value is not None:
-                match[flag] = value
+            on = _flag(row, flag)
+            if on is not None:
+                match[flag] = on
         if match:
             item["match"] = match
     elif kind == "numerical":
@@ -232,10 +235,10 @@ def row_to_item(row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]
                 continue
             sides = []
             for cell in (vi or en, en or vi):
-                left, sep, right = cell.partition("->")
+                lhs, sep, rhs = cell.partition("->")
                 if not sep:
                     raise ConvertProblem(f"{cell!r}: expected 'left -> right'", f"option_{c}")
-                sides.append((left.strip(), right.strip()))
+                sides.append((lhs.strip(), rhs.strip()))
             (lv, rv), (le, re_) = sides
             right = {"vi": rv or re_, "en": re_ or rv}
             if lv or le:
@@ -256,7 +259,7 @@ def _fmt_number(value: float) -> str:
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
 
 
-def item_to_row(item: Any) -> dict[str, str]:
+def item_to_row(item: Item) -> dict[str, str]:
     """The inverse of row_to_item for a validated item."""
     row = dict.fromkeys(COLUMNS, "")
     row.update(id=item.id, competency=item.competency, level=str(item.level), type=item.type)
@@ -442,7 +445,7 @@ def restore(text: str) -> str:
     return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
 
 
-def write_csv(items: Iterable[Any]) -> str:
+def write_csv(items: Iterable[Item]) -> str:
     import csv
 
     out = io.StringIO()
@@ -453,7 +456,7 @@ def write_csv(items: Iterable[Any]) -> str:
     return out.getvalue()
 
 
-def write_xlsx(items: Iterable[Any], *, examples: bool = False) -> bytes:
+def write_xlsx(items: Iterable[Item], *, examples: bool = False) -> bytes:
     """A workbook: the items sheet (styled header, frozen, filter) and a guide sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -558,13 +561,15 @@ def _workbook_problems(data: bytes) -> list[Problem]:
     return problems
 
 
-def _write_csv(items: Sequence[Any]) -> Exported:
+def _write_csv(items: Sequence[Item]) -> Exported:
     return Exported(write_csv(items).encode("utf-8-sig"), len(items))
 
 
-def _write_xlsx(items: Sequence[Any]) -> Exported:
+def _write_xlsx(items: Sequence[Item]) -> Exported:
     return Exported(write_xlsx(items), len(items))
 
+
+TASKS_ONLY_YAML = "practical tasks are written in dsat's YAML only (their settings have no column)"
 
 CSV = Spec(
     name="csv",
@@ -572,9 +577,10 @@ CSV = Spec(
     suffixes=(".csv",),
     searched=(".csv",),
     detected="`.csv` (UTF-8; comma, semicolon or tab)",
-    reads="every type (the columns of `bank template`)",
+    reads="every type but practical tasks (the columns of `bank template`)",
     read=_read_csv_file,
     write=_write_csv,
+    cannot_hold={"task": TASKS_ONLY_YAML},
     writes="a UTF-8 CSV file",
     estimate=lambda data: max(0, data.count(b"\n") - 1),
     template=True,
@@ -585,9 +591,10 @@ XLSX = Spec(
     suffixes=(".xlsx",),
     searched=(".xlsx",),
     detected="a zip holding `xl/workbook.xml`, whatever its name; `.xlsx`",
-    reads="every type (the columns of `bank template`)",
+    reads="every type but practical tasks (the columns of `bank template`)",
     read=_read_xlsx_file,
     write=_write_xlsx,
+    cannot_hold={"task": TASKS_ONLY_YAML},
     writes="a workbook with a Guide sheet",
     sniff=lambda path, data: is_zip(data) and "xl/workbook.xml" in member_names(data),
     template=True,

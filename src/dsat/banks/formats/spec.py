@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsat.banks.formats.model import Exported, Native, ParseResult, SheetRows
+
+if TYPE_CHECKING:
+    from dsat.domain.items import Item
 
 
 def _never(path: Path, data: bytes) -> bool:
@@ -29,7 +32,7 @@ class Spec:
     detected: str
     reads: str
     read: Callable[[bytes], ParseResult | SheetRows | Native]
-    write: Callable[[Sequence[Any]], Exported] | None = None
+    write: Callable[[Sequence[Item]], Exported] | None = None
     writes: str | None = None
     cannot_hold: Mapping[str, str] = field(default_factory=dict)
     sniff: Callable[[Path, bytes], bool] = _never

@@ -68,15 +68,22 @@ class DashboardScreen(DsatScreen[None]):
     def show(self, report: Any, heading: str, skill_label: str) -> None:
         """New figures from the app (attributes down); redraws the screen."""
         self.report, self.heading, self.skill_label = report, heading, skill_label
-        self.refresh(recompose=True)
+        self.call_later(self._redraw)
+
+    async def _redraw(self) -> None:
+        await self.recompose()
+        self.on_mount()
 
     def _groups(self) -> list[str]:
         return [d for d in self.report.dims if d in ("province", "unit")]
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
-        meta = self.report.meta
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         yield Static(self.t("dashboard.title"), classes="title")
+        if self.report is None:  # the first figures are still being computed
+            yield Static(self.heading or self.t("dashboard.loading"), id="loading", markup=False)
+            return
+        meta = self.report.meta
         if meta.simulated:
             yield Static(
                 self.t("dashboard.simulated", note=meta.simulated), classes="warning", markup=False
@@ -130,7 +137,9 @@ class DashboardScreen(DsatScreen[None]):
         )
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        tables = self.query(DataTable)
+        if tables:
+            tables.first().focus()
 
     def action_drill(self) -> None:
         table = self.query_one(DataTable)

@@ -2,9 +2,15 @@
 
 Drawn before the core is loaded; the app hands it the service through `ready` once it is
 there. Keys typed meanwhile land where they were typed: nothing here moves the focus, and
-an Enter pressed before the core is ready signs in as soon as it is. The form starts empty
-unless this machine chose to remember its last candidate. Signing in runs in a worker
-thread: a wrong code is answered after a deliberate delay that must not freeze the screen.
+an Enter pressed before the core is ready signs in as soon as it is.
+
+Tab, Shift+Tab and an Enter that moves on are priority bindings: the focus changes when the
+key arrives, before the keys typed after it are handed to a field, so a whole line typed
+at once ("CB042<Tab>Le Thi C<Tab>So Y te<Enter>", a scanner, a fast typist) lands field by
+field. An Enter that signs in is left to its field, which sends it after its own text.
+The form starts empty unless this machine chose to remember its last candidate. Signing in
+runs in a worker thread: a wrong code is answered after a deliberate delay that must not
+freeze the screen.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
@@ -31,6 +39,11 @@ CODE = "code"
 
 class IdentifyScreen(DsatScreen[None]):
     AUTO_FOCUS = "#employee_id"
+    BINDINGS = [
+        Binding("tab", "field(1)", show=False, priority=True),
+        Binding("shift+tab", "field(-1)", show=False, priority=True),
+        Binding("enter", "enter", show=False, priority=True),
+    ]
 
     class Identified(Message):
         def __init__(self, candidate: Candidate):
@@ -72,7 +85,7 @@ class IdentifyScreen(DsatScreen[None]):
         return (*FIELDS, CODE) if self.need_code else FIELDS
 
     def compose(self) -> ComposeResult:
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         hidden = "" if self.need_code else " hidden"
         with Vertical(id="form", classes="card"):
             yield Static(self.t("identify.title"), classes="title", id="identify-title")
@@ -97,7 +110,7 @@ class IdentifyScreen(DsatScreen[None]):
 
     def relabel(self) -> None:
         """New language, same form: labels change in place, the focus and text stay."""
-        self.composed_lang = self.app.lang
+        self.composed_lang = self.app.lang  # type: ignore[attr-defined]
         self.query_one("#identify-title", Static).update(self.t("identify.title"))
         self.query_one("#identify-intro", Static).update(self.t("identify.intro"))
         for field in (*FIELDS, CODE):
@@ -108,6 +121,31 @@ class IdentifyScreen(DsatScreen[None]):
     def show_error(self, message: str) -> None:
         self.error = message
         self.query_one("#error", Static).update(message)
+
+    def _boxes(self) -> list[Input]:
+        return [self.query_one(f"#{f}", Input) for f in self._fields()]
+
+    def action_field(self, step: int) -> None:
+        """The next (or previous) field, at once."""
+        boxes = self._boxes()
+        focused = self.focused
+        if focused not in boxes:
+            raise SkipAction()  # the button: Textual's own focus moves
+        # set_focus, not focus(): that one is queued behind the keys already typed
+        self.set_focus(boxes[(boxes.index(focused) + step) % len(boxes)])
+
+    def action_enter(self) -> None:
+        """Enter in a field before the last: on to the next field, at once (the fields' own
+        values may still lag behind keys typed at once). In the last field, or with every
+        other field filled, the field itself sends Enter after its text: that signs in, or
+        goes to the first blank field (on_input_submitted)."""
+        boxes = self._boxes()
+        focused = self.focused
+        if focused not in boxes or focused is boxes[-1]:
+            raise SkipAction()
+        if all(b.value.strip() for b in boxes if b is not focused):
+            raise SkipAction()
+        self.set_focus(boxes[boxes.index(focused) + 1])
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in self.values:
@@ -141,7 +179,7 @@ class IdentifyScreen(DsatScreen[None]):
         try:
             cand = self.service.identify(**values)
         except ServiceError as exc:
-            self.app.call_from_thread(self._failed, exc.message(self.app.lang))
+            self.app.call_from_thread(self._failed, exc.message(self.app.lang))  # type: ignore[attr-defined]
             return
         except StoreError as exc:  # a read-only file, a full disk: say so, keep the form
             self.app.call_from_thread(self._failed, self.t("error.database", detail=str(exc)))

@@ -22,7 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Static
 
 from dsat.domain.framework import Framework
 from dsat.domain.scoring import is_answered
@@ -40,6 +40,7 @@ from dsat.tui.widgets.answers import (
     pending_value,
 )
 from dsat.tui.widgets.keybar import KeyBar
+from dsat.tui.widgets.tasks import DataTaskAnswer
 
 HINTS = {
     "choice": "question.hint.choice",
@@ -48,7 +49,9 @@ HINTS = {
     "number": "question.hint.number",
     "matching": "question.hint.matching",
     "ordering": "question.hint.ordering",
+    "task": "question.hint.task_{answer_kind}",
 }
+TASK_LABELS = ("filter", "count", "files", "answer", "from", "received", "subject")
 
 
 PREV_KEYS = ("left", "pageup")
@@ -74,6 +77,7 @@ class QuestionScreen(DsatScreen[None]):
         self.notice = ""
         self.closing = False
         self.grace_offered = False
+        self.skip_armed: int | None = None  # adaptive: Enter pressed once on a blank answer
 
     # --- layout ----------------------------------------------------------------------------
     @property
@@ -117,17 +121,23 @@ class QuestionScreen(DsatScreen[None]):
         with VerticalScroll(id="body", can_focus=False):
             yield Static(self.t(f"question.type.{item.item_type}"), classes="muted")
             yield Static(item.stem.get(lang), id="stem", markup=False)
+            if item.task is not None:
+                yield Static(item.task.prompt.get(lang), id="task-question", markup=False)
             if item.unit:
                 yield Static(self.t("question.unit", unit=item.unit.get(lang)), markup=False)
             value = self.pending.get(self.index, self.slot.answer)
-            yield answer_widget(item, value, self.t("question.your_order"), lang)
+            labels = {k: self.t(f"task.{k}") for k in TASK_LABELS}
+            yield answer_widget(item, value, self.t("question.your_order"), lang, labels)
         yield Static(self._status(), id="status", markup=False)
-        hint = self.t(HINTS[item.kind], n=len(item.choices))
+        hint_key = HINTS[item.kind].format(answer_kind=item.task.answer_kind if item.task else "")
+        hint = self.t(hint_key, n=len(item.choices))
         yield Static(hint, id="hint", classes="muted", markup=False)
         moves = f"{self.t('key.prev')}/{self.t('key.next')}"
         keys = [("←/→", moves), ("f", self.t("key.flag")), ("r", self.t("key.review"))]
-        if item.kind in ("text", "number"):
+        if item.kind in ("text", "number") or (item.task and item.task.table):
             keys = [("PgUp/PgDn", moves), ("Esc", self.t("key.leave_box")), *keys[1:]]
+        if item.task and item.task.table:
+            keys.append(("F3", self.t("key.files")))
         if self.adaptive:
             keys = [("Enter", self.t("key.confirm"))]
         yield KeyBar([*keys, ("F2", self.t("key.lang"))])
@@ -141,8 +151,10 @@ class QuestionScreen(DsatScreen[None]):
 
     async def on_key(self, event: events.Key) -> None:
         """The one entry for keys: navigation, flag, review, then the answer widget."""
-        key, text_item = event.key, isinstance(self.focused, TextAnswer)
-        if key == "escape" and text_item:
+        key, text_item = event.key, isinstance(self.focused, Input | DataTable)
+        if key == "f3" and self.slot.item.task and self.slot.item.task.table:
+            self.action_files()
+        elif key == "escape" and text_item:
             self.set_focus(None)  # leave the text box: f, r and ←/→ work again
         elif key in (TEXT_NAV_KEYS[:1] if text_item else PREV_KEYS):
             await self._move(-1)
@@ -152,8 +164,16 @@ class QuestionScreen(DsatScreen[None]):
             self.action_flag()
         elif key == "r" and not text_item:
             self.action_review()
+        elif isinstance(self.focused, DataTable):
+            if key != "s":
+                return  # the table moves its cursor
+            self.query_one("#answer", DataTaskAnswer).sort_by_cursor()
+        elif isinstance(self.focused, Input) and not isinstance(self.focused, TextAnswer):
+            return  # the data task's filter box
         else:
             widget = self.query("#answer").first()
+            if isinstance(widget, DataTaskAnswer):
+                widget = widget.query_one("#task-answer", TextAnswer)
             if isinstance(widget, TextAnswer):
                 if text_item or not event.is_printable:
                     return  # the text box and the app's bindings deal with it
@@ -189,11 +209,36 @@ class QuestionScreen(DsatScreen[None]):
         with contextlib.suppress(StoreError):
             self.service.move(self.state.attempt.id, index)
         await self.recompose()
-        answer = self.query_one("#answer")
-        if isinstance(answer, TextAnswer):
-            answer.focus()
+        boxes = self.query(TextAnswer)
+        if boxes:
+            boxes.first().focus()
         else:
             self.set_focus(None)
+
+    def action_files(self) -> None:
+        """The data task's table as CSV and XLSX: to the downloads folder in a terminal, as
+        downloads in a browser."""
+        import io
+
+        from dsat.services.tasks import task_files
+
+        task = self.slot.item.task
+        assert task is not None
+        lang = self.app.lang  # type: ignore[attr-defined]
+        stem = f"dsat-{self.state.attempt.id[:8]}-{self.index + 1}"
+        folder = getattr(self.app, "downloads", None)
+        names = []
+        for name, data in task_files(task, lang, stem):
+            self.app.deliver_binary(io.BytesIO(data), save_filename=name, save_directory=folder)
+            names.append(name)
+        self._error(self.t("task.files_saved", names=", ".join(names)))
+
+    def _update(self, selector: str, text: str) -> None:
+        """Change a line of the screen, if it is there: the timer and workers may call
+        while the screen is being recomposed for the next item (its widgets then come
+        back drawn from the state, which holds the news)."""
+        for widget in self.query(selector).results(Static):
+            widget.update(text)
 
     def _tick(self) -> None:
         if self.closing:
@@ -205,7 +250,7 @@ class QuestionScreen(DsatScreen[None]):
                 self.grace_offered = True
                 self._offer_grace()
             return
-        self.query_one("#progress", Static).update(self._header())
+        self._update("#progress", self._header())
 
     def _offer_grace(self) -> None:
         """Time is up, but the attempt may still be submitted for a short while."""
@@ -238,7 +283,7 @@ class QuestionScreen(DsatScreen[None]):
 
     def _error(self, message: str) -> None:
         self.notice = message
-        self.query_one("#status", Static).update(message)
+        self._update("#status", message)
 
     async def on_confirmed(self, event: Confirmed) -> None:
         event.stop()
@@ -252,9 +297,15 @@ class QuestionScreen(DsatScreen[None]):
             if getattr(widget, "value", None):
                 self._error(self.t("question.order_incomplete"))
                 return
-        if not is_answered(value) and not is_answered(self.slot.answer) and not self.adaptive:
-            await self._advance()
-            return
+        if not is_answered(value) and not is_answered(self.slot.answer):
+            if not self.adaptive:
+                await self._advance()
+                return
+            if self.skip_armed != self.index:  # final in an adaptive test: ask once more
+                self.skip_armed = self.index
+                self._error(self.t("question.skip_confirm"))
+                return
+        self.skip_armed = None
         try:
             saved = self.service.answer(self.state.attempt.id, self.index, value)
         except ServiceError as exc:
@@ -320,7 +371,8 @@ class QuestionScreen(DsatScreen[None]):
         slots = list(self.state.slots)
         slots[self.index] = replace(self.slot, flagged=flagged)
         self.state = replace(self.state, slots=slots)
-        self.query_one("#status", Static).update(self._status())
+        self.notice = ""  # an earlier failure is over: the line says what holds now
+        self._update("#status", self._status())
 
     def action_review(self) -> None:
         if self.adaptive:

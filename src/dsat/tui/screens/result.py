@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from dsat.domain.framework import Framework
 from dsat.domain.measure import precision
-from dsat.domain.text import clean
+from dsat.domain.text import Lang, clean
 from dsat.services.review import ResultView, ReviewedItem
 from dsat.tui.screens.base import DsatScreen
 from dsat.tui.widgets.keybar import KeyBar
@@ -45,19 +45,19 @@ class ResultScreen(DsatScreen[None]):
         self.view, self.fw, self.expired = view, framework, expired
 
     @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined, no-any-return]
+    def lang(self) -> Lang:
+        return self.app.lang  # type: ignore[attr-defined]
 
     def _band(self, band_id: str) -> str:
         return self.fw.band(band_id).name.get(self.lang)
 
     def _level(self, area_id: str, band: str, theta: float | None, se: float | None,
-               proficient: bool) -> Text:  # fmt: skip
+               proficient: bool, p_proficient: float | None = None) -> Text:  # fmt: skip
         """The level with its precision, or 'not enough evidence yet'."""
         if theta is None or se is None:  # a result from before levels were measured
             text = Text(self._band(band))
         else:
-            p = precision(self.fw, area_id, theta, se, band)
+            p = precision(self.fw, area_id, theta, se, band, p_proficient)
             if not p.enough:
                 return Text(self.t("level.not_enough"), style="bold yellow")
             name = self._band(band)
@@ -83,7 +83,9 @@ class ResultScreen(DsatScreen[None]):
             table.add_row(
                 Text(name),
                 Text(f"{round(r.raw, 2):g}/{round(r.max, 2):g} ({r.percent:.0f}%)"),
-                self._level(area.id if area else "", r.band, r.theta, r.se, r.proficient),
+                self._level(
+                    area.id if area else "", r.band, r.theta, r.se, r.proficient, r.p_proficient
+                ),
                 Text(self._band(r.self_band) if r.self_band else "—"),
             )
         return table
@@ -96,7 +98,10 @@ class ResultScreen(DsatScreen[None]):
             area = self.fw.area(a.area_id)
             name = f"{a.area_id} {area.name.get(self.lang) if area else ''}"
             band = a.band or self.fw.bands[0].id
-            table.add_row(Text(name), self._level(a.area_id, band, a.theta, a.se, a.proficient))
+            table.add_row(
+                Text(name),
+                self._level(a.area_id, band, a.theta, a.se, a.proficient, a.p_proficient),
+            )
         return table
 
     def _rule(self) -> str:
@@ -170,13 +175,13 @@ class ResultScreen(DsatScreen[None]):
                             "result.disagree", own=self._band(r.self_band or ""),
                             measured=self._band(r.band),
                         ),
-                        classes="notice",
+                        classes="notice", markup=False,  # band names: literal
                     )  # fmt: skip
                 yield Static(
                     Text(self.fw.band(r.band).feedback.get(self.lang), style="italic"),
                     classes="feedback",
                 )
-            yield Static(self._rule(), id="rule", classes="muted")
+            yield Static(self._rule(), id="rule", classes="muted", markup=False)
             if self.view.practice:
                 yield Static(self.t("result.items"), classes="title")
                 for n, item in enumerate(self.view.items, 1):

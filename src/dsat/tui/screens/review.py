@@ -63,6 +63,17 @@ class ReviewScreen(DsatScreen[int | str | None]):
         first_open = next((i for i, s in enumerate(self.slots) if not s.answered or s.flagged), 0)
         table.move_cursor(row=first_open)
 
+    def relabel(self) -> None:
+        """F2: the same row stays highlighted (Enter opens the item it showed)."""
+        tables = self.query(DataTable)
+        row = tables.first(DataTable).cursor_row if tables else None
+        super().relabel()
+        if row is not None:
+            self.call_after_refresh(self._restore_row, row)
+
+    def _restore_row(self, row: int) -> None:
+        self.query_one(DataTable).move_cursor(row=row)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.dismiss(int(event.row_key.value or 0))
 

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from dsat.domain.presentation import PresentedItem
-from dsat.domain.text import clean
+from dsat.domain.text import Lang, clean
 
 COMMAND_LETTERS = frozenset("fr")
 
@@ -64,9 +64,13 @@ class KeyAnswer(Widget):
 class ChoiceAnswer(KeyAnswer):
     """Single (radio) or multiple (tick boxes) choice; also true/false and self-rating."""
 
-    def __init__(self, item: PresentedItem, value: Any, lang: str = "vi", **kw: Any):
+    def __init__(
+        self, item: PresentedItem, value: Any, lang: Lang = "vi", multi: bool | None = None,
+        **kw: Any,
+    ):  # fmt: skip
         super().__init__(**kw)
-        self.item, self.multi, self.lang = item, item.kind == "multi", lang
+        self.item, self.lang = item, lang
+        self.multi = item.kind == "multi" if multi is None else multi
         self.value: Any = list(value or []) if self.multi else value
         self.cursor = 0
         values = [c.value for c in item.choices]
@@ -129,7 +133,7 @@ class TextAnswer(Input):
 class MatchingAnswer(KeyAnswer):
     """Left lines in order; ↑/↓ choose a line, a digit assigns a right entry to it."""
 
-    def __init__(self, item: PresentedItem, value: Any, lang: str = "vi", **kw: Any):
+    def __init__(self, item: PresentedItem, value: Any, lang: Lang = "vi", **kw: Any):
         super().__init__(**kw)
         self.item, self.lang = item, lang
         self.value: list[Any] = list(value) if value else [None] * len(item.lefts)
@@ -171,7 +175,7 @@ class OrderingAnswer(KeyAnswer):
     """Steps shown shuffled; digits build the order, Backspace removes the last."""
 
     def __init__(
-        self, item: PresentedItem, value: Any, your_order: str, lang: str = "vi", **kw: Any
+        self, item: PresentedItem, value: Any, your_order: str, lang: Lang = "vi", **kw: Any
     ):
         super().__init__(**kw)
         self.item, self.your_order, self.lang = item, your_order, lang
@@ -207,7 +211,15 @@ class OrderingAnswer(KeyAnswer):
         return out
 
 
-def answer_widget(item: PresentedItem, value: Any, your_order: str, lang: str = "vi") -> Widget:
+def answer_widget(
+    item: PresentedItem, value: Any, your_order: str, lang: Lang = "vi",
+    labels: dict[str, str] | None = None,
+) -> Widget:  # fmt: skip
+    """The widget for an item's kind; `labels`: the task widgets' words in `lang`."""
+    if item.kind == "task":
+        from dsat.tui.widgets.tasks import task_widget
+
+        return task_widget(item, value, lang, labels or {})
     if item.kind in ("choice", "multi"):
         return ChoiceAnswer(item, value, lang, id="answer")
     if item.kind in ("text", "number"):
