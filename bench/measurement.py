@@ -230,33 +230,35 @@ def adaptive(pool_size: int, examinees: int, seed: int, timing_calls: int) -> di
         for i in range(pool_size)
     ]
     rules = AdaptiveRules(
-        se_target=se_target, max_items=max_items, min_per_competency=0, randomesque=1, pretest=0
+        se_target=se_target,
+        max_items=max_items,
+        min_per_competency=0,
+        randomesque=1,
+        pretest=0,
+        clear=0.0,  # no classification stop: SE and length alone stop the test, as in catsim
     )
     priors = {"A": normal_prior()}
     estimates, lengths, ses = [], [], []
     t0 = time.perf_counter()
-    # CLEAR < 0: the classification stop (P(proficient) below CLEAR or above 1 - CLEAR) never
-    # fires, so SE and length alone stop the test, as in catsim
-    with _patched(adaptive_mod, CLEAR=-1.0):
-        for n, theta in enumerate(thetas):
-            given: list[Given] = []
-            while True:
-                pick = next_item(
-                    seed=n, pool=pool, given=given, areas=["A"], competencies={"A": ["A.1"]},
-                    rules=rules, cuts={"A": 0.0}, priors=priors,
-                )  # fmt: skip
-                if pick is None:
-                    break
-                p = pick.item.params
-                right = rng.random() < 1 / (1 + math.exp(-p.a * (theta - p.b)))
-                given.append(Given(pick.item.item_id, int(right)))
-            shown = [pool[int(g.item_id[1:])] for g in given]
-            theta_hat, se, _ = adaptive_mod.area_estimate(
-                shown, [g.category or 0 for g in given], priors["A"]
-            )
-            estimates.append(theta_hat)
-            ses.append(se)
-            lengths.append(len(given))
+    for n, theta in enumerate(thetas):
+        given: list[Given] = []
+        while True:
+            pick = next_item(
+                seed=n, pool=pool, given=given, areas=["A"], competencies={"A": ["A.1"]},
+                rules=rules, cuts={"A": 0.0}, priors=priors,
+            )  # fmt: skip
+            if pick is None:
+                break
+            p = pick.item.params
+            right = rng.random() < 1 / (1 + math.exp(-p.a * (theta - p.b)))
+            given.append(Given(pick.item.item_id, int(right)))
+        shown = [pool[int(g.item_id[1:])] for g in given]
+        theta_hat, se, _ = adaptive_mod.area_estimate(
+            shown, [g.category or 0 for g in given], priors["A"]
+        )
+        estimates.append(theta_hat)
+        ses.append(se)
+        lengths.append(len(given))
     dsat_seconds = time.perf_counter() - t0
 
     def summary(est: Sequence[float], length: Sequence[int], se: Sequence[float], secs: float):  # type: ignore[no-untyped-def]
@@ -341,7 +343,7 @@ def _selection_timing(calls: int, seed: int) -> dict[str, Any]:
     pool_one = [PoolItem(f"I{i}", 1, "A.1", "A", ItemParams(float(a[i]), float(b[i])))
                 for i in range(n)]  # fmt: skip
     one_rules = AdaptiveRules(se_target=0.3, max_items=30, min_per_competency=0, randomesque=1,
-                              pretest=0)  # fmt: skip
+                              pretest=0, clear=0.0)  # fmt: skip  # as in the comparison with catsim
 
     def time_calls(pool: list[PoolItem], areas: list[str], comps: dict[str, list[str]],
                    rules: AdaptiveRules) -> list[float]:  # fmt: skip
@@ -362,10 +364,7 @@ def _selection_timing(calls: int, seed: int) -> dict[str, Any]:
         return out
 
     full = time_calls(pool_full, areas, by_area, full_rules)
-    import dsat.domain.adaptive as adaptive_mod
-
-    with _patched(adaptive_mod, CLEAR=-1.0):  # as in the comparison with catsim
-        one = time_calls(pool_one, ["A"], {"A": ["A.1"]}, one_rules)
+    one = time_calls(pool_one, ["A"], {"A": ["A.1"]}, one_rules)
     bank = ItemBank(np.c_[a, b])
     selector, estimator = MaxInfoSelector(), NumericalSearchEstimator()
     cat = []
@@ -390,24 +389,21 @@ def _selection_timing(calls: int, seed: int) -> dict[str, Any]:
 # --- 3. the full assessment: adaptive against the fixed 96-item form ------------------------
 SETTINGS: list[dict[str, Any]] = [
     {},  # the shipped rules
-    {"se_target": 0.4},
-    {"se_target": 0.35},
-    {"se_target": 0.3},
-    {"se_target": 0.25, "max_items": 16},
+    # an area stops at this SE, or when P(proficient) is below `clear` or above 1 - `clear`
+    {"se_target": 0.45, "clear": 0.05},  # the rules shipped before
+    {"se_target": 0.3, "clear": 0.05},
+    {"se_target": 0.25, "max_items": 16, "clear": 0.05},
     {"se_target": 0.35, "min_per_competency": 2},
-    # what-if: the classification stop (an area ends when P(proficient) is below `clear` or
-    # above 1 - `clear`) is dsat.domain.adaptive.CLEAR = 0.05, not a framework setting
     {"se_target": 0.3, "clear": 0.10},
-    {"se_target": 0.25, "max_items": 16, "clear": 0.10},
-    {"se_target": 0.3, "clear": 0.15},
     {"se_target": 0.25, "max_items": 16, "clear": 0.15},
+    {"se_target": 0.25, "max_items": 12, "clear": 0.15},
+    {"se_target": 0.3, "clear": 0.20},
 ]
 
 
 def full_assessment(candidates: int, seed: int, settings: list[dict[str, Any]]) -> dict[str, Any]:
     from collections import Counter
 
-    import dsat.domain.adaptive as adaptive_mod
     from dsat.banks.native import load_bank
     from dsat.domain.adaptive import Given, PoolItem, next_item
     from dsat.domain.forms import VersionedItem, assemble_form
@@ -484,38 +480,33 @@ def full_assessment(candidates: int, seed: int, settings: list[dict[str, Any]]) 
     _say(f"  full: fixed form done ({fixed['seconds']:.0f} s)")
     shipped = fw.blueprints.full.adaptive
     for setting in settings:
-        change = {k: v for k, v in setting.items() if k != "clear"}
-        clear = setting.get("clear", adaptive_mod.CLEAR)
-        rules = shipped.model_copy(update=change)
+        rules = shipped.model_copy(update=setting)
         t0 = time.perf_counter()
         measured, scored, shown = [], [], Counter()
-        with _patched(adaptive_mod, CLEAR=clear):
-            for i in range(candidates):
-                given: list[Given] = []
-                per_area = {a: [] for a in areas}
-                while True:
-                    pick = next_item(
-                        seed=seed + i, pool=pool, given=given, areas=areas, competencies=comps,
-                        rules=rules, cuts=cuts, priors=priors,
-                    )  # fmt: skip
-                    if pick is None:
-                        break
-                    p = pick.item.params
-                    cat = respond(p, thetas[i, areas.index(pick.area_id)], uniforms[i, len(given)])
-                    given.append(Given(pick.item.item_id, cat))
-                    per_area[pick.area_id].append((p, cat))
-                    shown[pick.item.item_id] += 1
-                measured.append([measure(fw, a, per_area[a]) for a in areas])
-                scored.append(len(given))
+        for i in range(candidates):
+            given: list[Given] = []
+            per_area = {a: [] for a in areas}
+            while True:
+                pick = next_item(
+                    seed=seed + i, pool=pool, given=given, areas=areas, competencies=comps,
+                    rules=rules, cuts=cuts, priors=priors,
+                )  # fmt: skip
+                if pick is None:
+                    break
+                p = pick.item.params
+                cat = respond(p, thetas[i, areas.index(pick.area_id)], uniforms[i, len(given)])
+                given.append(Given(pick.item.item_id, cat))
+                per_area[pick.area_id].append((p, cat))
+                shown[pick.item.item_id] += 1
+            measured.append([measure(fw, a, per_area[a]) for a in areas])
+            scored.append(len(given))
         label = "shipped " if not setting else ""
         label += (f"adaptive {rules.se_target} / {rules.max_items} / "
-                  f"{rules.min_per_competency}")  # fmt: skip
-        if "clear" in setting:
-            label += f", what-if: classification stop at {clear:.2f} / {1 - clear:.2f}"
+                  f"{rules.min_per_competency} / clear {rules.clear:.2f}")  # fmt: skip
         res = summarise(label, measured, scored, shown, time.perf_counter() - t0)
         res["rules"] = {"se_target": rules.se_target, "max_items": rules.max_items,
                         "min_per_competency": rules.min_per_competency,
-                        "randomesque": rules.randomesque, "clear": clear}  # fmt: skip
+                        "randomesque": rules.randomesque, "clear": rules.clear}  # fmt: skip
         results.append(res)
         _say(f"  full: {label}: lowest accuracy {100 * res['min_accuracy']:.1f} %, "
              f"{res['scored_items']:.1f} scored items ({res['seconds']:.0f} s)")  # fmt: skip

@@ -26,8 +26,6 @@ import numpy as np
 from dsat.domain.framework import AdaptiveRules
 from dsat.domain.irt import GRID, ItemParams, estimate_from_log, information_many, log_table
 
-CLEAR = 0.05  # stop an area when P(proficient) is below this or above 1 - this
-
 
 @dataclass(frozen=True)
 class PoolItem:
@@ -128,7 +126,7 @@ def next_item(
             continue
         if not below:
             p_prof = _above(post, cuts[area])
-            if se <= rules.se_target or p_prof <= CLEAR or p_prof >= 1 - CLEAR:
+            if se <= rules.se_target or _clear(p_prof, rules):
                 continue
         candidates = [p for p in available if p.competency_id in below] if below else available
         if not candidates:  # the competencies below their minimum have nothing left
@@ -139,6 +137,12 @@ def next_item(
         choice = best[rng.randrange(len(best))]
         return Pick(choice, area)
     return None
+
+
+def _clear(p_proficient: float, rules: AdaptiveRules) -> bool:
+    """Whether the level is clear enough to stop: P(proficient) below `rules.clear` or
+    above 1 - `rules.clear` (never when `clear` is 0)."""
+    return p_proficient < rules.clear or p_proficient > 1 - rules.clear
 
 
 def _pretest_slots(seed: int, rules: AdaptiveRules) -> set[int]:
@@ -164,4 +168,4 @@ def area_done(
     if any(n < rules.min_per_competency for n in counts.values()):
         return len(items) >= rules.max_items
     p = _above(post, cut)
-    return se <= rules.se_target or p <= CLEAR or p >= 1 - CLEAR or len(items) >= rules.max_items
+    return se <= rules.se_target or _clear(p, rules) or len(items) >= rules.max_items

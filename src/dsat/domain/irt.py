@@ -56,11 +56,15 @@ def steps_of(item: Item) -> int:
         case MatchingItem():
             k = len(item.pairs)
         case OrderingItem():
-            k = 1 if item.scoring == "all_or_nothing" else len(item.steps)
+            if item.scoring == "all_or_nothing":
+                k = 1
+            else:  # a share of steps in place; exactly one out of place cannot happen
+                n = len(item.steps)
+                return _reachable_steps([i / n for i in range(n - 1)] + [1.0])
         case MultipleChoiceItem():
             k = len(item.key)
-        case ShortAnswerItem():
-            k = 1 + len({p.fraction for p in item.partial})
+        case ShortAnswerItem():  # nothing, a part-credit answer, or a right one
+            return _reachable_steps(sorted({0.0, 1.0, *(p.fraction for p in item.partial)}))
         case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
             from dsat.domain.tasks.registry import get
 
@@ -70,9 +74,25 @@ def steps_of(item: Item) -> int:
     return max(1, min(MAX_STEPS, k))
 
 
+def _reachable_steps(fractions: Sequence[float]) -> int:
+    """The most steps (at most MAX_STEPS) such that every score category is reached by one of
+    the fractions of credit an answer can get: a model never gives probability to a score
+    nobody can have."""
+    for k in range(min(MAX_STEPS, len(fractions) - 1), 1, -1):
+        if {category(f, k) for f in fractions} == set(range(k + 1)):
+            return k
+    return 1
+
+
 def category(fraction: float, steps: int) -> int:
     """The score category of a fraction of the item's credit."""
     return int(min(steps, max(0, math.floor(fraction * steps + 0.5 + 1e-9))))
+
+
+def category_in(fraction: float, params: ItemParams) -> int:
+    """The score category of a fraction of credit under these parameters: as many steps as
+    they have (a parameter row keeps the step count it was made with)."""
+    return category(fraction, len(params.steps) if params.steps else 1)
 
 
 def prior_params(item: Item, scale: Scale) -> ItemParams:
