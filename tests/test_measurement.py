@@ -157,3 +157,83 @@ def test_provinces_are_the_34_of_today():
 
     assert len(PROVINCES) == 34 and len(set(PROVINCES)) == 34
     assert "Huế" in PROVINCES and "Hà Giang" not in PROVINCES
+
+
+def _answers_for_every_credit(item):
+    """Answers that reach each share of credit the item allows (ordering: every order)."""
+    import itertools
+
+    match item.type:
+        case "ordering":
+            return [list(p) for p in itertools.permutations(range(len(item.steps)))]
+        case "matching":
+            rights = item.rights()
+            right = [rights.index(p.right) for p in item.pairs]
+            return [right[:j] + [None] * (len(right) - j) for j in range(len(right) + 1)]
+        case "multiple":
+            return [[]] + [list(item.key[:j]) for j in range(1, len(item.key) + 1)]
+        case "short_answer":
+            return ["", item.answers[0], *(p.text for p in item.partial)]
+    return []
+
+
+def test_every_score_category_of_a_partial_credit_item_can_be_reached(fw):
+    # a model that gives probability to a score nobody can get misleads the estimate before
+    # calibration: with n steps in place, exactly n - 1 cannot be, so an ordering item of
+    # 3, 4 or 5 steps has 2, 3 or 3 score steps, not 3, 4 and 4
+    from dsat.banks.native import load_bank
+    from dsat.domain.irt import category_in, prior_params, steps_of
+    from dsat.domain.items import OrderingItem
+    from dsat.domain.scoring import score_fraction
+    from dsat.services.banks import shipped_bank_dir
+
+    checked = 0
+    for item in load_bank([shipped_bank_dir()]).items:
+        params = prior_params(item, fw.scale)
+        if not params.steps or item.type == "task" or len(getattr(item, "steps", [])) > 7:
+            continue
+        reached = {category_in(score_fraction(item, a), params)
+                   for a in _answers_for_every_credit(item)}  # fmt: skip
+        assert reached == set(range(params.categories)), item.id
+        checked += 1
+    assert checked > 150
+    order = OrderingItem.model_validate(
+        {"id": "x", "competency": "1.1", "level": 3, "type": "ordering", "scoring": "partial",
+         "stem": {"vi": "Xếp", "en": "Order"}, "explanation": {"vi": "Vì", "en": "Because"},
+         "steps": [{"vi": f"Bước {i}", "en": f"Step {i}"} for i in range(5)]}
+    )  # fmt: skip
+    assert steps_of(order) == 3
+
+
+def test_a_changed_scale_gives_every_item_a_new_prior_row_and_keeps_the_old(tmp_path, fw):
+    import shutil
+
+    from dsat.services.banks import import_bank, shipped_bank_dir
+    from dsat.store import open_store
+
+    bank = tmp_path / "bank"
+    shutil.copytree(shipped_bank_dir(), bank)
+    store = open_store(tmp_path / "d.db")
+    import_bank(store, [bank], imported_by="test")
+    before = store.measurement.current()
+    again = import_bank(store, [bank], imported_by="test")  # nothing changed: nothing added
+    assert store.measurement.current() == before and not any(f.added for f in again.files)
+    framework = bank / "framework.yaml"
+    text = framework.read_text(encoding="utf-8")
+    shifted = [b + 0.5 for b in fw.scale.level_difficulty]
+    framework.write_text(
+        text.replace("  areas:\n", f"  scale:\n    level_difficulty: {shifted}\n  areas:\n", 1),
+        encoding="utf-8",
+    )
+    import_bank(store, [bank], imported_by="test")
+    after = store.measurement.current()
+    assert after.keys() == before.keys()
+    for key, row in after.items():
+        assert row.source == "prior" and row.id > before[key].id
+        assert row.b == pytest.approx(before[key].b + 0.5), key
+    some = next(iter(after))
+    assert [r.b for r in store.measurement.history(some[0]) if r.version == some[1]] == [
+        pytest.approx(before[some].b),
+        pytest.approx(before[some].b + 0.5),
+    ]
+    store.close()

@@ -81,3 +81,21 @@ def test_a_test_stops_when_the_level_is_known_well_enough():
     far = [n for t, n in lengths if abs(t) > 2]
     near = [n for t, n in lengths if t == 0.0]
     assert np.mean(far) < np.mean(near)  # people far from the cut are classified sooner
+
+
+def test_the_classification_stop_is_a_rule_that_shortens_tests_far_from_the_cut():
+    # SE target out of reach and no minimum: only `clear` and the length stop an area
+    pool = _pool(120)
+    strict = RULES.model_copy(update={"se_target": 0.06, "min_per_competency": 0, "clear": 0.0})
+    loose = strict.model_copy(update={"clear": 0.10})
+    for seed in range(12):
+        theta = [-2.5, 2.5][seed % 2]
+        never, _ = _run(pool, seed, theta, np.random.default_rng(seed), rules=strict)
+        soon, given = _run(pool, seed, theta, np.random.default_rng(seed), rules=loose)
+        assert len(never) == strict.max_items  # clear 0: nothing but the length stops it
+        assert len(soon) < len(never)
+        # it stopped because P(proficient) left [0.10, 0.90], and not before
+        assert area_done(soon, [g.category for g in given], COMPS["4"], loose, CUTS["4"],
+                         PRIORS["4"])  # fmt: skip
+        assert not area_done(soon[:-1], [g.category for g in given[:-1]], COMPS["4"], loose,
+                             CUTS["4"], PRIORS["4"])  # fmt: skip

@@ -26,8 +26,6 @@ import numpy as np
 from dsat.domain.framework import AdaptiveRules
 from dsat.domain.irt import GRID, ItemParams, estimate_from_log, information_many, log_table
 
-CLEAR = 0.05  # stop an area when P(proficient) is below this or above 1 - this
-
 
 @dataclass(frozen=True)
 class PoolItem:
@@ -99,7 +97,7 @@ def next_item(
     blocked = set(shown_ids)
     for it in shown:
         blocked |= it.enemies
-    blocked |= {p.item_id for p in pool if p.enemies & shown_ids}
+    blocked |= {p.item_id for p in pool if p.enemies and not p.enemies.isdisjoint(shown_ids)}
     position = len(given)
     rng = random.Random(f"dsat-adaptive:{seed}:{position}")
     # pretest items: at most rules.pretest, at positions drawn from the seed
@@ -110,6 +108,10 @@ def next_item(
         choice = pretest_pool[rng.randrange(len(pretest_pool))]
         return Pick(choice, choice.area_id)
     scored = [(by_id[g.item_id], g.category) for g in given if not g.pretest and g.item_id in by_id]
+    open_by_area: dict[str, list[PoolItem]] = {}  # each area's items still allowed, pool order
+    for p in pool:
+        if not p.pretest and p.item_id not in blocked:
+            open_by_area.setdefault(p.area_id, []).append(p)
     for area in areas:
         items = [it for it, _ in scored if it.area_id == area]
         cats = [c if c is not None else 0 for it, c in scored if it.area_id == area]
@@ -119,15 +121,12 @@ def next_item(
             if it.competency_id in counts:
                 counts[it.competency_id] += 1
         below = [c for c, n in counts.items() if n < rules.min_per_competency]
-        available = [
-            p for p in pool
-            if p.area_id == area and not p.pretest and p.item_id not in blocked
-        ]  # fmt: skip
+        available = open_by_area.get(area, [])
         if not available or len(items) >= rules.max_items:
             continue
         if not below:
             p_prof = _above(post, cuts[area])
-            if se <= rules.se_target or p_prof <= CLEAR or p_prof >= 1 - CLEAR:
+            if se <= rules.se_target or _clear(p_prof, rules):
                 continue
         candidates = [p for p in available if p.competency_id in below] if below else available
         if not candidates:  # the competencies below their minimum have nothing left
@@ -138,6 +137,12 @@ def next_item(
         choice = best[rng.randrange(len(best))]
         return Pick(choice, area)
     return None
+
+
+def _clear(p_proficient: float, rules: AdaptiveRules) -> bool:
+    """Whether the level is clear enough to stop: P(proficient) below `rules.clear` or
+    above 1 - `rules.clear` (never when `clear` is 0)."""
+    return p_proficient < rules.clear or p_proficient > 1 - rules.clear
 
 
 def _pretest_slots(seed: int, rules: AdaptiveRules) -> set[int]:
@@ -163,4 +168,4 @@ def area_done(
     if any(n < rules.min_per_competency for n in counts.values()):
         return len(items) >= rules.max_items
     p = _above(post, cut)
-    return se <= rules.se_target or p <= CLEAR or p >= 1 - CLEAR or len(items) >= rules.max_items
+    return se <= rules.se_target or _clear(p, rules) or len(items) >= rules.max_items

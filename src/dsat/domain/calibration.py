@@ -15,7 +15,9 @@ points between levels keep the meaning the framework gives them.
 Item parameters: a = exp(α) and thresholds t_1..t_K (b = mean t, steps d_v = t_v − b).
 Priors (weak): α ~ N(0, 0.5²) (a around 1) and t_v ~ N(t_v⁰, 1.5²) around the item's prior
 from its declared level. Each EM cycle: posteriors on the grid for every pattern (E), then
-one Fisher-scoring step per item (M; right/wrong items all at once). The cycles are
+one Fisher-scoring step per item (M; right/wrong items all at once), halved while it would
+lower that item's expected log-likelihood with its priors, so that every cycle is an
+ascent step (generalized EM) even where the information is nearly singular. The cycles are
 accelerated by SQUAREM (Varadhan and Roland 2008), falling back to plain EM whenever an
 extrapolation would lower the penalised likelihood. Standard errors come from the inverse
 information at convergence.
@@ -38,6 +40,7 @@ PRIOR_T_SD = 1.5
 FIT_RANGE = (0.7, 1.3)
 ALPHA_RANGE = (math.log(0.05), math.log(6.0))
 T_RANGE = (-7.0, 7.0)
+HALVINGS = 10  # an M step that would lower an item's objective is halved up to this often
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,23 @@ class _Problem:
                 det = np.where(np.abs(det) < 1e-12, 1e-12, det)
                 step_a = (i_tt * g_alpha - i_at * g_t) / det
                 step_t = (-i_at * g_alpha + i_aa * g_t) / det
-                new[lo] = np.clip(alpha + np.clip(step_a, -1, 1), *ALPHA_RANGE)
-                new[lo + 1] = np.clip(t + np.clip(step_t, -1, 1), *T_RANGE)
+                shrink = 1 / np.maximum(1.0, np.maximum(np.abs(step_a), np.abs(step_t)))
+                step_a, step_t = step_a * shrink, step_t * shrink  # at most 1, same direction
+                prior_t = self.prior[lo + 1]
+                before = _q_binary(r, nq, alpha, t, prior_t, grid)
+                for _ in range(HALVINGS):  # a step that lowers the item's Q is halved
+                    new_alpha = np.clip(alpha + step_a, *ALPHA_RANGE)
+                    new_t = np.clip(t + step_t, *T_RANGE)
+                    worse = _q_binary(r, nq, new_alpha, new_t, prior_t, grid) < before
+                    if not worse.any():
+                        break
+                    step_a, step_t = (
+                        np.where(worse, step_a / 2, step_a),
+                        np.where(worse, step_t / 2, step_t),
+                    )
+                else:  # still lower after every halving: the item stays where it was
+                    new_alpha, new_t = np.where(worse, alpha, new_alpha), np.where(worse, t, new_t)
+                new[lo], new[lo + 1] = new_alpha, new_t
         for i in self.p_idx:
             if self.fixed[i]:
                 continue
@@ -220,11 +238,39 @@ class _Problem:
         return new, total + self.penalty(vec), mean, sd
 
 
+def _q_binary(
+    r: np.ndarray,
+    nq: np.ndarray,
+    alpha: np.ndarray,
+    t: np.ndarray,
+    prior_t: np.ndarray,
+    grid: np.ndarray,
+) -> np.ndarray:
+    """Each right/wrong item's expected complete-data log-likelihood with its priors (the
+    M step's objective), from its expected right answers `r` and patterns `nq` per node."""
+    z = np.exp(alpha)[:, None] * (grid[None, :] - t[:, None])
+    ll = (-r * np.logaddexp(0, -z) - (nq - r) * np.logaddexp(0, z)).sum(axis=1)
+    prior = 0.5 * (alpha / PRIOR_LOG_A_SD) ** 2 + 0.5 * ((t - prior_t) / PRIOR_T_SD) ** 2
+    return ll - prior  # type: ignore[no-any-return]
+
+
+def _q_gpcm(
+    counts: np.ndarray, alpha: float, t: np.ndarray, prior_t: np.ndarray, grid: np.ndarray
+) -> float:
+    """The same for an item with part marks, from its expected counts (Q, K+1)."""
+    logp = np.log(np.clip(_probs(math.exp(alpha), t, grid), 1e-300, None))
+    return float(
+        (counts * logp).sum()
+        - 0.5 * (alpha / PRIOR_LOG_A_SD) ** 2
+        - 0.5 * (((t - prior_t) / PRIOR_T_SD) ** 2).sum()
+    )
+
+
 def _fisher_step(
     counts: np.ndarray, alpha: float, t: np.ndarray, prior_t: np.ndarray, grid: np.ndarray
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """One Fisher-scoring step of a GPCM item on (α, t) with its priors; returns α, t and
-    the information matrix."""
+    """One Fisher-scoring step of a GPCM item on (α, t) with its priors, halved while it
+    would lower the item's Q; returns α, t and the information matrix."""
     a = math.exp(alpha)
     k = t.size
     p = _probs(a, t, grid)  # (Q, K+1)
@@ -248,10 +294,15 @@ def _fisher_step(
         step = np.linalg.solve(info, grad)
     except np.linalg.LinAlgError:
         step = np.zeros_like(grad)
-    step = np.clip(step, -1.0, 1.0)
-    alpha_new = float(np.clip(alpha + step[0], *ALPHA_RANGE))
-    t_new = np.clip(t + step[1:], *T_RANGE)
-    return alpha_new, t_new, info
+    step = step / max(1.0, float(np.abs(step).max()))  # at most 1, same direction
+    before = _q_gpcm(counts, alpha, t, prior_t, grid)
+    for _ in range(HALVINGS):
+        alpha_new = float(np.clip(alpha + step[0], *ALPHA_RANGE))
+        t_new = np.clip(t + step[1:], *T_RANGE)
+        if _q_gpcm(counts, alpha_new, t_new, prior_t, grid) >= before:
+            return alpha_new, t_new, info
+        step = step / 2
+    return alpha, t, info
 
 
 def _crossproduct_information(

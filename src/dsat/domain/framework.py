@@ -62,6 +62,9 @@ class AdaptiveRules(_Model):
     exposure_cap: Annotated[float, Field(gt=0, le=1)] = 0.35  # share of tests an item may be in
     pretest: Annotated[int, Field(ge=0, le=2)] = 2  # new items shown unscored, per test
     avoid_seen_days: Annotated[int, Field(ge=0, le=3650)] = 365
+    # an area also stops, once its competencies have their minimum, when the level is clear:
+    # P(proficient) below this or above 1 - this (0: never)
+    clear: Annotated[float, Field(ge=0, lt=0.5)] = 0.05
 
 
 class Blueprint(_Model):

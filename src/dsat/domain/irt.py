@@ -12,6 +12,7 @@ partial steps (capped at 4; see docs/levels.md for why).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,11 +56,15 @@ def steps_of(item: Item) -> int:
         case MatchingItem():
             k = len(item.pairs)
         case OrderingItem():
-            k = 1 if item.scoring == "all_or_nothing" else len(item.steps)
+            if item.scoring == "all_or_nothing":
+                k = 1
+            else:  # a share of steps in place; exactly one out of place cannot happen
+                n = len(item.steps)
+                return _reachable_steps([i / n for i in range(n - 1)] + [1.0])
         case MultipleChoiceItem():
             k = len(item.key)
-        case ShortAnswerItem():
-            k = 1 + len({p.fraction for p in item.partial})
+        case ShortAnswerItem():  # nothing, a part-credit answer, or a right one
+            return _reachable_steps(sorted({0.0, 1.0, *(p.fraction for p in item.partial)}))
         case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
             from dsat.domain.tasks.registry import get
 
@@ -69,9 +74,25 @@ def steps_of(item: Item) -> int:
     return max(1, min(MAX_STEPS, k))
 
 
+def _reachable_steps(fractions: Sequence[float]) -> int:
+    """The most steps (at most MAX_STEPS) such that every score category is reached by one of
+    the fractions of credit an answer can get: a model never gives probability to a score
+    nobody can have."""
+    for k in range(min(MAX_STEPS, len(fractions) - 1), 1, -1):
+        if {category(f, k) for f in fractions} == set(range(k + 1)):
+            return k
+    return 1
+
+
 def category(fraction: float, steps: int) -> int:
     """The score category of a fraction of the item's credit."""
     return int(min(steps, max(0, math.floor(fraction * steps + 0.5 + 1e-9))))
+
+
+def category_in(fraction: float, params: ItemParams) -> int:
+    """The score category of a fraction of credit under these parameters: as many steps as
+    they have (a parameter row keeps the step count it was made with)."""
+    return category(fraction, len(params.steps) if params.steps else 1)
 
 
 def prior_params(item: Item, scale: Scale) -> ItemParams:
@@ -93,8 +114,19 @@ def probabilities(p: ItemParams, theta: np.ndarray) -> np.ndarray:
 
 
 def log_table(p: ItemParams, grid: np.ndarray = GRID) -> np.ndarray:
-    """log P(category | θ) on the grid: shape (categories, len(grid))."""
+    """log P(category | θ) on the grid: shape (categories, len(grid)). On the standard grid
+    the table is computed once per parameter set and shared (read-only): every EAP of an
+    adaptive test reuses the tables of the items already answered."""
+    if grid is GRID:
+        return _grid_log_table(p)
     return np.log(np.clip(probabilities(p, grid), 1e-300, None)).T  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=4096)  # a few pools of items; at most about 13 MB
+def _grid_log_table(p: ItemParams) -> np.ndarray:
+    table = np.log(np.clip(probabilities(p, GRID), 1e-300, None)).T
+    table.setflags(write=False)
+    return table  # type: ignore[no-any-return]
 
 
 def information(p: ItemParams, theta: np.ndarray | float) -> np.ndarray:
@@ -120,9 +152,21 @@ def information_many(params: Sequence[ItemParams], theta: float) -> np.ndarray:
         b = np.array([params[i].b + _first_step(params[i]) for i in two])
         prob = 1.0 / (1.0 + np.exp(-a * (theta - b)))
         out[two] = a**2 * prob * (1 - prob)
+    by_steps: dict[int, list[int]] = {}
     for i, p in enumerate(params):
         if p.steps and len(p.steps) > 1:
-            out[i] = float(information(p, theta)[0])
+            by_steps.setdefault(len(p.steps), []).append(i)
+    for k, idx in by_steps.items():  # GPCM items with k steps, all at once
+        a = np.array([params[i].a for i in idx])
+        t = np.array([params[i].thresholds() for i in idx])  # (n, k)
+        z = a[:, None] * (theta - t)
+        cum = np.concatenate([np.zeros((len(idx), 1)), np.cumsum(z, axis=1)], axis=1)
+        cum -= cum.max(axis=1, keepdims=True)
+        e = np.exp(cum)
+        probs = e / e.sum(axis=1, keepdims=True)
+        cats = np.arange(k + 1)
+        mean = probs @ cats
+        out[idx] = a**2 * (probs @ (cats**2) - mean**2)
     return out
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dsat.domain.framework import Framework
-from dsat.domain.irt import ItemParams, category, prior_params, steps_of
+from dsat.domain.irt import ItemParams, category_in, prior_params
 from dsat.domain.items import Item
 from dsat.domain.levels import AreaResult, CompetencyResult, ScoredResponse, competency_results
 from dsat.domain.measure import measure
@@ -72,7 +72,7 @@ def score_attempt(
         if not counts:
             continue
         params = r.params or prior_params(item, fw.scale)
-        cat = category(fraction, steps_of(item) if params.steps else 1)
+        cat = category_in(fraction, params)
         per_comp.setdefault(r.competency_id, []).append((params, cat))
         area = area_of.get(r.competency_id, "")
         per_area.setdefault(area, []).append((params, cat))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from dsat.domain.adaptive import Given, Pick, PoolItem, next_item
 from dsat.domain.attempts import Response
 from dsat.domain.framework import AdaptiveRules, Framework
-from dsat.domain.irt import ItemParams, category, normal_prior, steps_of
+from dsat.domain.irt import ItemParams, category, category_in, normal_prior
 from dsat.domain.measure import proficient_cut
 from dsat.domain.scoring import score_fraction
 from dsat.domain.tasks import concrete
@@ -129,7 +129,7 @@ def given_of(store: Store, snap: Snapshot, responses: Sequence[Response]) -> lis
         pool_item = by_key.get((r.item_id, r.item_version))
         if item is None or not item.scored:
             continue
-        steps = steps_of(item) if pool_item and pool_item.params.steps else 1
-        cat = category(score_fraction(concrete(item, r.variant), r.answer), steps)
+        fraction = score_fraction(concrete(item, r.variant), r.answer)
+        cat = category_in(fraction, pool_item.params) if pool_item else category(fraction, 1)
         out.append(Given(r.item_id, cat, r.pretest))
     return out

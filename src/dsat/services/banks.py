@@ -140,7 +140,42 @@ def import_bank(
                     latest,
                 )
             )  # fmt: skip
+        _refresh_priors(store, loaded.framework, prior, now)
     return summary
+
+
+def _refresh_priors(
+    store: Store,
+    fw: Framework,
+    prior: Callable[[Item], tuple[str, float, float, list[float] | None]],
+    now: str,
+) -> int:
+    """A new prior row for every active item version whose prior, as the framework's scale
+    and the item's model give it now, differs from its newest prior row (a changed scale,
+    or a changed step count of an item type). Rows are only added; calibrated rows still
+    take precedence. Returns how many were added."""
+    have = store.measurement.latest_priors()
+    rows = []
+    for v in store.items.active([c.id for a in fw.areas for c in a.competencies]):
+        want = prior(v.item)
+        old = have.get((v.item.id, v.version))
+        if old is not None and _same_prior((old.model, old.a, old.b, old.steps), want):
+            continue
+        rows.append((v.item.id, v.version, *want))
+    store.measurement.add_priors(rows, now)
+    return len(rows)
+
+
+def _same_prior(
+    have: tuple[str, float, float, Sequence[float] | None],
+    want: tuple[str, float, float, Sequence[float] | None],
+) -> bool:
+    """Equal models, a, b and steps (to 1e-9: rows come back through JSON)."""
+    (m1, a1, b1, s1), (m2, a2, b2, s2) = have, want
+    x, y = [a1, b1, *(s1 or [])], [a2, b2, *(s2 or [])]
+    if m1 != m2 or len(x) != len(y):
+        return False
+    return all(abs(u - v) <= 1e-9 for u, v in zip(x, y, strict=True))
 
 
 def ensure_bank(store: Store, clock: Clock = system_clock) -> bool:

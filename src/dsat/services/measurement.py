@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsat.domain.framework import Framework
-from dsat.domain.irt import category, prior_params, steps_of
+from dsat.domain.irt import category, prior_params
 from dsat.domain.item_stats import ItemStat, ScoreRow, TestStat, item_statistics, test_statistics
 from dsat.domain.items import Item
 from dsat.domain.scoring import score_fraction
@@ -157,20 +157,8 @@ def calibrate(
             out.append(result)
             continue
         col = {k: j for j, k in enumerate(usable)}
-        patterns = sorted({r.attempt_id for r in rows})
-        row_of = {p: i for i, p in enumerate(patterns)}
-        x = np.full((len(patterns), len(usable)), -1, dtype=int)
-        for r in rows:
-            k = (r.item_id, r.version)
-            if k not in col:
-                continue
-            item = items[k]
-            row = current.get(k)
-            steps = steps_of(item) if (row and row.steps) or steps_of(item) > 1 else 1
-            fraction = score_fraction(concrete(item, r.variant), r.answer)
-            x[row_of[r.attempt_id], col[k]] = category(fraction, steps)
-        keep = (x >= 0).any(axis=1)
-        x = x[keep]
+        # anchors keep the parameters (and step count) accepted before; every other item
+        # starts from its prior, with the step count of the item's model as it is now
         starts = []
         for k in usable:
             row = current.get(k)
@@ -180,6 +168,18 @@ def calibrate(
             else:
                 p = prior_params(items[k], fw.scale)
                 starts.append(StartParams(p.a, tuple(float(v) for v in p.thresholds())))
+        patterns = sorted({r.attempt_id for r in rows})
+        row_of = {p: i for i, p in enumerate(patterns)}
+        x = np.full((len(patterns), len(usable)), -1, dtype=int)
+        for r in rows:
+            k = (r.item_id, r.version)
+            if k not in col:
+                continue
+            fraction = score_fraction(concrete(items[k], r.variant), r.answer)
+            steps = len(starts[col[k]].thresholds)
+            x[row_of[r.attempt_id], col[k]] = category(fraction, steps)
+        keep = (x >= 0).any(axis=1)
+        x = x[keep]
         res = run(x, starts)
         result.persons, result.mean, result.sd = res.persons, res.mean, res.sd
         result.converged, result.iterations = res.converged, res.iterations

@@ -23,7 +23,7 @@ from dsat.domain.adaptive import Given, PoolItem, next_item
 from dsat.domain.attempts import Attempt, Mode
 from dsat.domain.forms import VersionedItem, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Framework
-from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities, steps_of
+from dsat.domain.irt import ItemParams, normal_prior, prior_params, probabilities
 from dsat.domain.items import Item
 from dsat.domain.measure import proficient_cut
 from dsat.domain.places import DEPARTMENTS, MINISTRIES, MINISTRY_PARTS, OFFICES, PROVINCES
@@ -252,11 +252,8 @@ def simulate(
             answers, rows = [], []
             for pos, (e, cat) in enumerate(zip(entries, cats, strict=True)):
                 item = concrete(by_key[(e.item_id, e.version)].item, e.variant)
-                steps = (
-                    steps_of(item)
-                    if params.get((e.item_id, e.version), prior_params(item, fw.scale)).steps
-                    else 1
-                )
+                used = params.get((e.item_id, e.version), prior_params(item, fw.scale))
+                steps = len(used.steps) if used.steps else 1  # the categories of its model
                 if cat is None:  # a self-rating, in line with the person's ability
                     cat = 1 if thetas[area_of[e.competency_id]] > 0 else 0
                     steps = 1

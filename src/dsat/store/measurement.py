@@ -78,6 +78,15 @@ class MeasurementRepo:
             ],
         )
 
+    def latest_priors(self) -> dict[tuple[str, int], ParamRow]:
+        """Each item version's newest prior row (calibrated rows aside)."""
+        rows = self.s.rows(
+            f"""SELECT {_PARAM_COLS} FROM item_params p WHERE source = 'prior' AND id = (
+                    SELECT MAX(id) FROM item_params q WHERE q.item_id = p.item_id
+                    AND q.version = p.version AND q.source = 'prior')"""
+        )
+        return {(r[1], r[2]): _param(r) for r in rows}
+
     def head(self) -> int:
         """The last parameter row id: what an attempt records as its snapshot."""
         return int(self.s.value("SELECT COALESCE(MAX(id), 0) FROM item_params"))
