@@ -1,23 +1,22 @@
 """dsat's calibration and adaptive selection against reference implementations: girth's
-2PL marginal maximum likelihood and catsim's maximum-information selector (the `bench`
-extra; skipped without it). Agreement only: speed is measured in bench/measurement.py."""
+2PL marginal maximum likelihood and catsim's maximum-information selector (both in the
+`test` extra). Agreement only: speed is measured in bench/measurement.py."""
 
 from __future__ import annotations
 
 import math
 
+import catsim.item_bank as catsim_item_bank
+import catsim.selection as catsim_selection
+import girth
 import numpy as np
 import pytest
 
-girth = pytest.importorskip("girth")
-catsim_selection = pytest.importorskip("catsim.selection")
-catsim_item_bank = pytest.importorskip("catsim.item_bank")
-
-from dsat.domain import calibration  # noqa: E402
-from dsat.domain.adaptive import Given, PoolItem, next_item  # noqa: E402
-from dsat.domain.calibration import StartParams, calibrate  # noqa: E402
-from dsat.domain.framework import AdaptiveRules  # noqa: E402
-from dsat.domain.irt import ItemParams, normal_prior  # noqa: E402
+from dsat.domain import calibration
+from dsat.domain.adaptive import Given, PoolItem, next_item
+from dsat.domain.calibration import StartParams, calibrate
+from dsat.domain.framework import AdaptiveRules
+from dsat.domain.irt import ItemParams, normal_prior
 
 pytestmark = pytest.mark.slow
 
