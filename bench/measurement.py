@@ -390,14 +390,14 @@ def _selection_timing(calls: int, seed: int) -> dict[str, Any]:
 SETTINGS: list[dict[str, Any]] = [
     {},  # the shipped rules
     # an area stops at this SE, or when P(proficient) is below `clear` or above 1 - `clear`
-    {"se_target": 0.45, "clear": 0.05},  # the rules shipped before
-    {"se_target": 0.3, "clear": 0.05},
+    {"se_target": 0.45, "max_items": 12, "clear": 0.05},  # the rules shipped before
+    {"se_target": 0.3, "max_items": 12, "clear": 0.05},
     {"se_target": 0.25, "max_items": 16, "clear": 0.05},
-    {"se_target": 0.35, "min_per_competency": 2},
-    {"se_target": 0.3, "clear": 0.10},
+    {"se_target": 0.35, "max_items": 12, "min_per_competency": 2, "clear": 0.05},
+    {"se_target": 0.3, "max_items": 12, "clear": 0.10},
     {"se_target": 0.25, "max_items": 16, "clear": 0.15},
     {"se_target": 0.25, "max_items": 12, "clear": 0.15},
-    {"se_target": 0.3, "clear": 0.20},
+    {"se_target": 0.3, "max_items": 12, "clear": 0.20},
 ]
 
 
@@ -531,7 +531,8 @@ def full_assessment(candidates: int, seed: int, settings: list[dict[str, Any]]) 
         "candidates": candidates, "population": {"mean": mu, "sd": sigma, "rho": rho},
         "cuts": cuts, "true_share": (100 * truly.mean(axis=0)).tolist(), "designs": results,
         "table": _table(
-            ["design (se_target / max_items / min_per_competency)", "accuracy % per area 1-6",
+            ["design (se_target / max_items / min_per_competency / clear)",
+             "accuracy % per area 1-6",
              "mean", "lowest", "scored items (of fixed)", "with the 24 self-ratings (of 96)",
              "mean SE per area", "items used / top exposure",
              "≥ 90 % everywhere; ≤ 60 % of 96; ≤ 60 % of 72"], rows),
@@ -543,7 +544,7 @@ def _rescore(store: Any, fw: Any, prefix: str, calibrated: bool,
              populations: dict[str, dict[str, tuple[float, float]]]) -> dict[str, Any]:  # fmt: skip
     """The stored answers of one cohort scored again per area with other population priors:
     the same people, answers and item parameters, only the prior differs."""
-    from dsat.domain.irt import category, prior_params, steps_of
+    from dsat.domain.irt import category_in, prior_params
     from dsat.domain.measure import measure
     from dsat.services.adaptive import params_of
 
@@ -559,8 +560,7 @@ def _rescore(store: Any, fw: Any, prefix: str, calibrated: bool,
     for r in rows:
         k = (r.item_id, r.version)
         p = params[k]
-        steps = steps_of(items[k]) if p.steps else 1
-        cat = category(r.score / r.max_score if r.max_score else 0.0, steps)
+        cat = category_in(r.score / r.max_score if r.max_score else 0.0, p)
         per.setdefault((r.attempt_id, area_of[r.competency_id]), []).append((p, cat))
     out: dict[str, Any] = {}
     for name, pops in populations.items():
@@ -674,9 +674,10 @@ def posterior_check(candidates: int, seed: int) -> dict[str, Any]:
 
     from dsat.banks.native import load_bank
     from dsat.domain.adaptive import Given, PoolItem, next_item
-    from dsat.domain.irt import category, normal_prior, prior_params, probabilities, steps_of
+    from dsat.domain.irt import category_in, normal_prior, prior_params, probabilities
     from dsat.domain.measure import measure, proficient_cut
     from dsat.domain.scoring import score_fraction
+    from dsat.domain.tasks import concrete
     from dsat.services.banks import shipped_bank_dir
     from dsat.services.simulate import answer_for
 
@@ -714,9 +715,11 @@ def posterior_check(candidates: int, seed: int) -> dict[str, Any]:
             cat = int(rng.choice(len(probs), p=probs))
             given.append(Given(pick.item.item_id, cat))
             per_area[pick.area_id].append((pick.item.params, cat))
-            item = items[pick.item.item_id]
-            steps = steps_of(item) if pick.item.params.steps else 1
-            got = category(score_fraction(item, answer_for(item, cat, steps, answers, 4)), steps)
+            # a task: one variant of it
+            item = concrete(items[pick.item.item_id], answers.randrange(1 << 30))
+            p = pick.item.params
+            steps = len(p.steps) if p.steps else 1
+            got = category_in(score_fraction(item, answer_for(item, cat, steps, answers, 4)), p)
             as_simulated[pick.area_id].append((pick.item.params, got))
             differs += got != cat
             shown += 1
