@@ -62,13 +62,14 @@ def test_every_message_key_used_in_the_code_exists():
     assert not missing
 
 
-def test_nothing_before_the_first_frame_imports_pydantic_or_the_bank_readers():
+def test_nothing_before_the_first_frame_imports_pydantic_the_bank_readers_or_formats():
     """`dsat take` paints its sign-in screen before loading the core (see tui/app.py)."""
     code = (
         "import sys\n"
         "import dsat.cli, dsat.settings, dsat.store, dsat.services.database, dsat.tui.app\n"
         "print(sorted({m.split('.')[0] for m in sys.modules}\n"
-        "             & {'pydantic', 'yaml', 'ryaml', 'numpy'}))\n"
+        "             & {'pydantic', 'yaml', 'ryaml', 'numpy'}\n"
+        "             | {m for m in sys.modules if m.startswith('dsat.banks.formats')}))\n"
     )
     out = _loaded_after(code)
     assert out == "[]"

@@ -237,3 +237,30 @@ def test_a_changed_scale_gives_every_item_a_new_prior_row_and_keeps_the_old(tmp_
         pytest.approx(before[some].b + 0.5),
     ]
     store.close()
+
+
+def test_priors_made_by_older_rules_are_redone_at_the_next_import_of_an_unchanged_bank(
+    tmp_path,
+):
+    from dsat.domain.framework import PRIOR_RULES
+    from dsat.services.banks import import_bank, shipped_bank_dir
+    from dsat.store import open_store
+
+    store = open_store(tmp_path / "d.db")
+    import_bank(store, [shipped_bank_dir()], imported_by="test")
+    key = sorted(store.measurement.current())[0]
+    right = store.measurement.current()[key]
+    with store.unit_of_work():  # a prior as other rules made it
+        store.measurement.add_priors([(key[0], key[1], "2pl", 1.0, 9.9, None)], "2025-01-01")
+    import_bank(store, [shipped_bank_dir()], imported_by="test")  # same rules: not looked at
+    assert store.measurement.current()[key].b == 9.9
+    with store.unit_of_work():
+        store.set_meta("prior_rules", "1")
+    import_bank(store, [shipped_bank_dir()], imported_by="test")
+    now = store.measurement.current()
+    assert (now[key].b, now[key].steps) == (right.b, right.steps)
+    assert [r.b for r in store.measurement.history(key[0]) if r.version == key[1]] == [
+        right.b, 9.9, right.b
+    ]  # fmt: skip
+    assert store.meta("prior_rules") == PRIOR_RULES
+    store.close()

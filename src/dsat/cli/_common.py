@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from dsat.banks.formats import registry as format_registry
-
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
@@ -186,8 +184,28 @@ def take(lang: str | None, db: Path | None, seed: int | None, remember: bool) ->
         sys.exit(app.return_code)
 
 
+class FormatChoice(click.Choice[str]):
+    """The names of the bank formats (`dsat.banks.formats.registry`), looked up when an
+    option of this type is parsed or its help shown: `dsat take` never loads the format
+    modules before its first frame."""
+
+    def __init__(self, **which: bool) -> None:
+        self._which = which
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from dsat.banks.formats import registry
+
+        return tuple(registry.names(**self._which))
+
+    @choices.setter
+    def choices(self, _: Any) -> None:  # the registry decides, never a caller
+        raise AttributeError("the format names come from the registry")
+
+
 FORMAT_HELP = "Input format (default: from the extension and content)."
-IN_FORMATS = click.Choice(format_registry.names())
+IN_FORMATS = FormatChoice()
 
 
 def _import_options(f: Any, format_flag: str = "--format") -> Any:

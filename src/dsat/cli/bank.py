@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from dsat.banks.formats import registry as format_registry
 from dsat.cli._common import (
     DB_HELP,
     EXPORTS,
     LANG,
+    FormatChoice,
     _db_path,
     _echo,
     _emit,
@@ -140,7 +140,7 @@ def bank_import(
         )
 
 
-OUT_FORMATS = click.Choice(format_registry.names(writable=True))
+OUT_FORMATS = FormatChoice(writable=True)
 
 
 @bank.command("export")
@@ -178,6 +178,7 @@ def bank_export(
     """
     import datetime as dt
 
+    from dsat.banks.formats import registry as format_registry
     from dsat.services.banks import export_items
 
     database = _maybe_db(db)
@@ -197,7 +198,7 @@ def bank_export(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(format_registry.names(template=True)),
+    type=FormatChoice(template=True),
     default="xlsx",
     help="Output format.",
 )
@@ -214,6 +215,7 @@ def bank_template(fmt: str, out: Path | None) -> None:
     Example:
         dsat bank template --format xlsx --out my_items.xlsx
     """
+    from dsat.banks.formats import registry as format_registry
     from dsat.banks.formats.examples import example_items
 
     items = example_items()

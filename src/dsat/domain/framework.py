@@ -118,6 +118,12 @@ class Crosswalk(_Model):
     map: dict[str, list[Ident]]
 
 
+# the version of the rules that turn an item and the scale into its prior parameters
+# (`irt.steps_of`, `irt.prior_params`): a database whose priors were made by other rules
+# gets new prior rows at its next bank import, even of unchanged files
+PRIOR_RULES = "2"
+
+
 class Scale(_Model):
     """The IRT scale of every area: where item levels sit before calibration, and where a
     person's level starts (docs/levels.md). Each area may override the cuts."""

@@ -28,7 +28,7 @@ from dsat.domain.items import (
     ShortAnswerItem,
 )
 
-MAX_STEPS = 4
+MAX_STEPS = 4  # a change here or in `steps_of` / `prior_params` bumps framework.PRIOR_RULES
 GRID = np.linspace(-5.0, 5.0, 81)  # θ quadrature points
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dsat.banks.errors import display_path
-from dsat.domain.framework import Framework
+from dsat.domain.framework import PRIOR_RULES, Framework
 from dsat.services.clock import Clock, system_clock
 from dsat.store import Store
 from dsat.store.base import now_iso
@@ -119,7 +119,7 @@ def import_bank(
 ) -> ImportSummary:
     """Validate everything, then write all of it in one unit of work, or nothing."""
     unchanged = _all_unchanged(store, paths, options)
-    if unchanged is not None and unchanged.files:
+    if unchanged is not None and unchanged.files and store.meta("prior_rules") == PRIOR_RULES:
         return unchanged
     result = load(paths, store, options, progress)
     loaded = result.bank
@@ -140,28 +140,31 @@ def import_bank(
                     latest,
                 )
             )  # fmt: skip
-        _refresh_priors(store, loaded.framework, prior, now)
+        _refresh_priors(store, [i for f in loaded.files for i in f.items], latest, prior, now)
+        store.set_meta("prior_rules", PRIOR_RULES)
     return summary
 
 
 def _refresh_priors(
     store: Store,
-    fw: Framework,
+    items: Sequence[Item],
+    latest: dict[str, tuple[int, str, str, str]],
     prior: Callable[[Item], tuple[str, float, float, list[float] | None]],
     now: str,
 ) -> int:
-    """A new prior row for every active item version whose prior, as the framework's scale
-    and the item's model give it now, differs from its newest prior row (a changed scale,
-    or a changed step count of an item type). Rows are only added; calibrated rows still
-    take precedence. Returns how many were added."""
+    """A new prior row for every imported item whose prior, as the framework's scale and
+    the item's model give it now, differs from its version's newest prior row (a changed
+    scale, or a changed step count of an item type). Rows are only added; calibrated rows
+    still take precedence. Returns how many were added."""
     have = store.measurement.latest_priors()
     rows = []
-    for v in store.items.active([c.id for a in fw.areas for c in a.competencies]):
-        want = prior(v.item)
-        old = have.get((v.item.id, v.version))
+    for item in items:
+        version = latest[item.id][0]
+        want = prior(item)
+        old = have.get((item.id, version))
         if old is not None and _same_prior((old.model, old.a, old.b, old.steps), want):
             continue
-        rows.append((v.item.id, v.version, *want))
+        rows.append((item.id, version, *want))
     store.measurement.add_priors(rows, now)
     return len(rows)
 
