@@ -365,8 +365,11 @@ def load_any(
         )
     fw = bank.framework if bank else framework
     categories = read_category_map(options.map_file) if options.map_file else None
-    first_seen = {
-        it.id: f"{display_path(f.path)}" for f in (bank.files if bank else []) for it in f.items
+    first_seen = {  # the path shown once per file, not once per item
+        it.id: shown
+        for f in (bank.files if bank else [])
+        for shown in [display_path(f.path)]
+        for it in f.items
     }
     total = sum(count_questions(k, d) for _, k, d in reads)
     done = [0]

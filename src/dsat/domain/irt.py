@@ -60,11 +60,11 @@ def steps_of(item: Item) -> int:
                 k = 1
             else:  # a share of steps in place; exactly one out of place cannot happen
                 n = len(item.steps)
-                return _reachable_steps([i / n for i in range(n - 1)] + [1.0])
+                return _reachable_steps((*(i / n for i in range(n - 1)), 1.0))
         case MultipleChoiceItem():
             k = len(item.key)
         case ShortAnswerItem():  # nothing, a part-credit answer, or a right one
-            return _reachable_steps(sorted({0.0, 1.0, *(p.fraction for p in item.partial)}))
+            return _reachable_steps(tuple(sorted({0.0, 1.0, *(p.fraction for p in item.partial)})))
         case _ if getattr(item, "type", None) == "task":  # a task item or one variant of it
             from dsat.domain.tasks.registry import get
 
@@ -74,7 +74,8 @@ def steps_of(item: Item) -> int:
     return max(1, min(MAX_STEPS, k))
 
 
-def _reachable_steps(fractions: Sequence[float]) -> int:
+@functools.lru_cache(maxsize=256)
+def _reachable_steps(fractions: tuple[float, ...]) -> int:
     """The most steps (at most MAX_STEPS) such that every score category is reached by one of
     the fractions of credit an answer can get: a model never gives probability to a score
     nobody can have."""

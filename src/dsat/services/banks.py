@@ -101,9 +101,13 @@ def _all_unchanged(
 def _prior(fw: Framework) -> Callable[[Item], tuple[str, float, float, list[float] | None]]:
     from dsat.domain.irt import prior_params
 
+    made: dict[int, tuple[str, float, float, list[float] | None]] = {}  # per item object
+
     def prior(item: Item) -> tuple[str, float, float, list[float] | None]:
-        p = prior_params(item, fw.scale)
-        return p.model, p.a, p.b, list(p.steps) if p.steps else None
+        if id(item) not in made:  # asked for once when written, once when compared
+            p = prior_params(item, fw.scale)
+            made[id(item)] = (p.model, p.a, p.b, list(p.steps) if p.steps else None)
+        return made[id(item)]
 
     return prior
 
@@ -133,6 +137,7 @@ def import_bank(
                 loaded.framework, loaded.framework_sha256, now
             )
         latest = store.items.latest_versions()
+        before = {k: v[0] for k, v in latest.items()}
         for f in loaded.files:
             summary.files.append(
                 store.items.import_file(
@@ -140,7 +145,10 @@ def import_bank(
                     latest,
                 )
             )  # fmt: skip
-        _refresh_priors(store, [i for f in loaded.files for i in f.items], latest, prior, now)
+        kept = [  # items whose version was there before: new versions got their prior above
+            i for f in loaded.files for i in f.items if before.get(i.id) == latest[i.id][0]
+        ]
+        _refresh_priors(store, kept, latest, prior, now)
         store.set_meta("prior_rules", PRIOR_RULES)
     return summary
 
@@ -156,6 +164,8 @@ def _refresh_priors(
     the item's model give it now, differs from its version's newest prior row (a changed
     scale, or a changed step count of an item type). Rows are only added; calibrated rows
     still take precedence. Returns how many were added."""
+    if not items:
+        return 0
     have = store.measurement.latest_priors()
     rows = []
     for item in items:
