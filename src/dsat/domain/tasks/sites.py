@@ -114,6 +114,25 @@ def host_of(address: str) -> str:
     return authority.rsplit("@", 1)[-1].lower()
 
 
+def _shuffled(
+    rng: random.Random,
+    genuine: list[str],
+    fakes: list[tuple[str, str]],
+    service: LocalizedText,
+) -> tuple[tuple[Site, ...], tuple[str, ...], list[tuple[str, str | None]]]:
+    """The genuine and fake addresses in a random order, lettered a, b, ...; the letters of
+    the genuine ones (the key); and each address with the trick that made it (None: genuine),
+    in the order shown."""
+    entries: list[tuple[str, str | None]] = [(a, None) for a in genuine] + list(fakes)
+    rng.shuffle(entries)
+    sites = tuple(
+        Site(id=chr(ord("a") + i), address=address, title=service)
+        for i, (address, _) in enumerate(entries)
+    )
+    picks = tuple(s.id for s, (_, trick) in zip(sites, entries, strict=True) if trick is None)
+    return sites, picks, entries
+
+
 @register
 class GenuineSite(Template):
     name = "sites.genuine"
@@ -135,13 +154,7 @@ class GenuineSite(Template):
                 fakes.append((address, trick.__name__))
             if len(fakes) == 6 - n_genuine:
                 break
-        entries = [(a, None) for a in genuine] + fakes
-        rng.shuffle(entries)
-        sites = tuple(
-            Site(id=chr(ord("a") + i), address=address, title=service)
-            for i, (address, _) in enumerate(entries)
-        )
-        picks = tuple(s.id for s, (_, trick) in zip(sites, entries, strict=True) if trick is None)
+        sites, picks, entries = _shuffled(rng, genuine, fakes, service)
         prompt = c.both(
             f"Một thư gửi cho bạn các địa chỉ dưới đây, đều ghi là trang của {service.vi}. "
             f"Trang thật có tên miền {host}. Chọn mọi địa chỉ mở đúng trang thật.",
@@ -311,13 +324,7 @@ class PublicServicePortal(Template):
                 fakes.append((address, trick.__name__))
             if len(fakes) == 6 - n_genuine:
                 break
-        entries = [(a, None) for a in genuine] + fakes
-        rng.shuffle(entries)
-        sites = tuple(
-            Site(id=chr(ord("a") + i), address=address, title=service)
-            for i, (address, _) in enumerate(entries)
-        )
-        picks = tuple(s.id for s, (_, trick) in zip(sites, entries, strict=True) if trick is None)
+        sites, picks, entries = _shuffled(rng, genuine, fakes, service)
         prompt = c.both(
             f"Bạn cần {errand.vi} trên trang của {service.vi}, có tên miền {domain}. Trang này "
             f"có thể dùng thêm tên miền con phía trước (dạng tên.{domain}). Chọn mọi địa chỉ "
