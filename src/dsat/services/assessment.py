@@ -123,6 +123,9 @@ class AssessmentService:
         self.client, self.machine = client, machine
         self.throttle = throttle or Throttle()
         self._feedback: dict[str, str] = {}  # employee -> the sitting's feedback mode
+        # adaptive pools rebuilt from the store, by (attempt, parameter row): what they are
+        # made of never changes (item versions and parameter rows are only ever added)
+        self._snapshots: dict[tuple[str, int], adaptive.Snapshot] = {}
 
     # --- candidates --------------------------------------------------------------------
     def codes_required(self) -> bool:
@@ -265,11 +268,16 @@ class AssessmentService:
 
     def _snapshot(self, attempt: Attempt) -> adaptive.Snapshot:
         upto, pool = self.store.attempts.snapshot(attempt.id)
-        blueprint = self.blueprint(attempt.scope_kind)
-        return adaptive.snapshot(
-            self.store, self.fw, pool["items"], upto or 0, pool["competencies"],
-            blueprint.adaptive,
-        )  # fmt: skip
+        key = (attempt.id, upto or 0)
+        if key not in self._snapshots:
+            blueprint = self.blueprint(attempt.scope_kind)
+            if len(self._snapshots) >= 8:  # the attempts of one window, or a few in tests
+                self._snapshots.pop(next(iter(self._snapshots)))
+            self._snapshots[key] = adaptive.snapshot(
+                self.store, self.fw, pool["items"], upto or 0, pool["competencies"],
+                blueprint.adaptive,
+            )  # fmt: skip
+        return self._snapshots[key]
 
     def _next(self, attempt: Attempt) -> Pick | None:
         """The adaptive test's next item, from the snapshot and the answers so far."""
