@@ -256,6 +256,11 @@ class AssessmentService:
             deadline=now + timedelta(seconds=seconds), status="in_progress", mode=blueprint.mode,
             feedback=cast(Feedback, feedback),  # the blueprint's, or a sitting's (checked)
         )  # fmt: skip
+        if blueprint.mode == "adaptive":  # the pool is read before the write lock is taken
+            self._remember(
+                (attempt.id, upto or 0),
+                adaptive.snapshot(self.store, self.fw, keys, upto or 0, comps, blueprint.adaptive),
+            )
         with self.store.unit_of_work():
             self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)
             if blueprint.mode == "adaptive":
@@ -271,13 +276,16 @@ class AssessmentService:
         key = (attempt.id, upto or 0)
         if key not in self._snapshots:
             blueprint = self.blueprint(attempt.scope_kind)
-            if len(self._snapshots) >= 8:  # the attempts of one window, or a few in tests
-                self._snapshots.pop(next(iter(self._snapshots)))
-            self._snapshots[key] = adaptive.snapshot(
+            self._remember(key, adaptive.snapshot(
                 self.store, self.fw, pool["items"], upto or 0, pool["competencies"],
                 blueprint.adaptive,
-            )  # fmt: skip
+            ))  # fmt: skip
         return self._snapshots[key]
+
+    def _remember(self, key: tuple[str, int], snap: adaptive.Snapshot) -> None:
+        if len(self._snapshots) >= 8:  # the attempts of one window, or a few in tests
+            self._snapshots.pop(next(iter(self._snapshots)))
+        self._snapshots[key] = snap
 
     def _next(self, attempt: Attempt) -> Pick | None:
         """The adaptive test's next item, from the snapshot and the answers so far."""

@@ -308,7 +308,7 @@ def open_store(path: Path | str, *, create: bool = True, key_file: Path | None =
     """
     import os
 
-    from dsat.store.migrations import migrate
+    from dsat.store.migrations import LATEST, current_version, migrate
 
     memory = str(path) == ":memory:"
     file: Path | None = None
@@ -348,8 +348,11 @@ def open_store(path: Path | str, *, create: bool = True, key_file: Path | None =
         key_file = Path(env) if env else Path(str(file) + ".key")
     store = Store(conn, file, key_file)
     try:
-        with store.unit_of_work():
-            migrate(store)
+        # a read first: a database already up to date is opened without waiting for the
+        # write lock, which candidates' answers may hold
+        if current_version(store) != LATEST:
+            with store.unit_of_work():
+                migrate(store)
     except StoreError as exc:
         conn.close()
         raise StoreError(f"{file or path}: cannot open database ({exc})") from None
