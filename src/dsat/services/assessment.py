@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from dsat.domain.adaptive import Pick
-from dsat.domain.attempts import Attempt, Candidate, Feedback, ScopeKind
+from dsat.domain.attempts import Attempt, Candidate, Feedback, Response, ScopeKind
 from dsat.domain.forms import FormEntry, FormError, assemble_form, entry_for, time_limit_seconds
 from dsat.domain.framework import Blueprint, Framework
 from dsat.domain.items import Item
@@ -75,6 +75,17 @@ class SavedAnswer:
     value: Any
     saved_at: datetime
     finished: bool = False  # adaptive: no further item; the test may be submitted
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """An answer checked and, in an adaptive test, the next item chosen (`answer`)."""
+
+    attempt: Attempt
+    value: Any
+    last: bool
+    pick: Pick | None
+    basis: tuple[Any, ...]  # what was read: the attempt, its responses, the item answered
 
 
 @dataclass(frozen=True)
@@ -256,19 +267,19 @@ class AssessmentService:
             deadline=now + timedelta(seconds=seconds), status="in_progress", mode=blueprint.mode,
             feedback=cast(Feedback, feedback),  # the blueprint's, or a sitting's (checked)
         )  # fmt: skip
-        if blueprint.mode == "adaptive":  # the pool is read before the write lock is taken
-            self._remember(
-                (attempt.id, upto or 0),
-                adaptive.snapshot(self.store, self.fw, keys, upto or 0, comps, blueprint.adaptive),
+        first: Pick | None = None
+        if blueprint.mode == "adaptive":  # the pool and the first item, before the write lock
+            snap = adaptive.snapshot(
+                self.store, self.fw, keys, upto or 0, comps, blueprint.adaptive
             )
+            self._remember((attempt.id, upto or 0), snap)
+            first = adaptive.choose_next(self.store, self.fw, snap, seed, [])
+            if first is None:
+                raise ServiceError("error.no_items", scope=scope_id)
         with self.store.unit_of_work():
             self.store.attempts.create(attempt, self.fw.id, entries, params_upto=upto, pool=pool)
-            if blueprint.mode == "adaptive":
-                pick = self._next(attempt)
-                if pick is None:
-                    raise ServiceError("error.no_items", scope=scope_id)
-                if not entries:  # otherwise chosen once the self-ratings are answered
-                    self._append(attempt, 0, pick)
+            if first is not None and not entries:  # else chosen after the self-ratings
+                self._append(attempt, 0, first)
         return self.state(attempt.id)
 
     def _snapshot(self, attempt: Attempt) -> adaptive.Snapshot:
@@ -287,10 +298,13 @@ class AssessmentService:
             self._snapshots.pop(next(iter(self._snapshots)))
         self._snapshots[key] = snap
 
-    def _next(self, attempt: Attempt) -> Pick | None:
-        """The adaptive test's next item, from the snapshot and the answers so far."""
+    def _next(self, attempt: Attempt, responses: list[Response] | None = None) -> Pick | None:
+        """The adaptive test's next item, from the snapshot and the answers so far (as
+        stored, or as given)."""
         snap = self._snapshot(attempt)
-        given = adaptive.given_of(self.store, snap, self.store.attempts.responses(attempt.id))
+        if responses is None:
+            responses = self.store.attempts.responses(attempt.id)
+        given = adaptive.given_of(self.store, snap, responses)
         return adaptive.choose_next(self.store, self.fw, snap, attempt.form_seed, given)
 
     def _append(self, attempt: Attempt, position: int, pick: Pick) -> None:
@@ -384,40 +398,58 @@ class AssessmentService:
         """Validate and store one answer in its own unit of work; returns what was saved.
 
         In an adaptive test only the first unanswered item can be answered (the ones
-        before are final), and after the last one the next item is chosen in the same
-        write.
+        before are final), and after the last one the next item is chosen and stored in the
+        same write. The checks and the choice are made before the write lock is taken (the
+        choice is a pure function of what is read) and are only made again inside it if the
+        attempt changed in between: the lock is held for the writes, not for the estimate.
         """
+        early = self._prepare(attempt_id, position, answer)
         with self.store.unit_of_work():
-            attempt = self._open(attempt_id)
-            at = self.store.attempts.item_at(attempt_id, position)
-            if at is None:
-                raise ServiceError("error.position", position=position)
-            finished = False
-            last = False
-            if attempt.mode == "adaptive":
-                responses = self.store.attempts.responses(attempt_id)
-                first_open = next((r.position for r in responses if r.answered_at is None), None)
-                if position != first_open:
-                    raise ServiceError("error.adaptive_final")
-                last = position == responses[-1].position
-            try:
-                value = check_answer(
-                    concrete(self.item(at[0], at[1]), at[2]), answer, len(self.fw.self_rating_scale)
-                )
-            except AnswerError as exc:
-                raise ServiceError("error.answer", detail=str(exc)) from None
+            ready = self._prepare(attempt_id, position, answer, early)
             saved_at = self.clock()
-            self.store.attempts.save_answer(attempt_id, position, value, saved_at)
+            self.store.attempts.save_answer(attempt_id, position, ready.value, saved_at)
             self.store.attempts.set_position(attempt_id, position)
-            if last:
-                pick = self._next(attempt)
-                if pick is None:
-                    finished = True
-                else:
-                    self._append(attempt, position + 1, pick)
-            if attempt.mode == "adaptive" and not finished:
+            finished = ready.last and ready.pick is None
+            if ready.pick is not None:
+                self._append(ready.attempt, position + 1, ready.pick)
+            if ready.attempt.mode == "adaptive" and not finished:
                 self.store.attempts.set_position(attempt_id, position + 1)
-        return SavedAnswer(value, saved_at, finished)
+        return SavedAnswer(ready.value, saved_at, finished)
+
+    def _prepare(
+        self, attempt_id: str, position: int, answer: Any, early: _Prepared | None = None
+    ) -> _Prepared:
+        """The answer checked against the attempt as it is now, and in an adaptive test
+        whether it answers the last item shown and which item comes next. `early`: the same
+        made before, whose choice stands when nothing it rests on has changed."""
+        attempt = self._open(attempt_id)
+        at = self.store.attempts.item_at(attempt_id, position)
+        if at is None:
+            raise ServiceError("error.position", position=position)
+        last, responses = False, []
+        if attempt.mode == "adaptive":
+            responses = self.store.attempts.responses(attempt_id)
+            first_open = next((r.position for r in responses if r.answered_at is None), None)
+            if position != first_open:
+                raise ServiceError("error.adaptive_final")
+            last = position == responses[-1].position
+        try:
+            value = check_answer(
+                concrete(self.item(at[0], at[1]), at[2]), answer, len(self.fw.self_rating_scale)
+            )
+        except AnswerError as exc:
+            raise ServiceError("error.answer", detail=str(exc)) from None
+        basis = (attempt, tuple(responses), at)
+        if early is not None and early.basis == basis:
+            return early
+        pick = None
+        if last:
+            answered = [
+                r.model_copy(update={"answer": value}) if r.position == position else r
+                for r in responses
+            ]
+            pick = self._next(attempt, answered)
+        return _Prepared(attempt, value, last, pick, basis)
 
     def flag(self, attempt_id: str, position: int, flagged: bool) -> None:
         with self.store.unit_of_work():
