@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -298,5 +299,9 @@ Item = Annotated[
 ITEM_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item, config=ConfigDict(defer_build=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def item_from_json(data: str | bytes) -> Item:
+    """An item from its stored JSON. The same text gives the same (frozen) item object,
+    shared by every connection of the process: an item version's text never changes, and
+    each test started reads its whole pool."""
     return ITEM_ADAPTER.validate_json(data)
