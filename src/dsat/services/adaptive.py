@@ -50,7 +50,7 @@ def build_pool(
 ) -> tuple[list[list[object]], int]:
     """(pool keys [[item_id, version, pretest], ...], params_upto) for a new attempt."""
     upto = store.measurement.head()
-    items = [v for v in store.items.active(comps) if v.item.scored]
+    items = store.items.active(comps, self_ratings=False)
     params = store.measurement.current([(v.item.id, v.version) for v in items], upto)
     shown, finished = store.attempts.exposure()
     if finished >= MIN_EXPOSURE_BASE:

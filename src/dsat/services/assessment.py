@@ -238,9 +238,7 @@ class AssessmentService:
             )
             rng = random.Random(seed)
             ratings = (
-                [  # one self-rating per competency, as the blueprint says
-                    v for v in self.store.items.active(comps) if not v.item.scored
-                ]
+                self.store.items.active(comps, self_ratings=True)  # one per competency
                 if blueprint.self_rating
                 else []
             )

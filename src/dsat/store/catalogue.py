@@ -197,15 +197,25 @@ class ItemRepo:
         return changes
 
     # --- reading -----------------------------------------------------------------------
-    def active(self, competencies: Iterable[str]) -> list[VersionedItem]:
+    def active(
+        self, competencies: Iterable[str], *, self_ratings: bool | None = None
+    ) -> list[VersionedItem]:
+        """The active version of every item of these competencies (`self_ratings`: only
+        the self-rating statements, or only the others)."""
         comps = list(competencies)
         marks = ",".join("?" * len(comps))
+        kind = {None: "", True: " AND type = 'self_rating'", False: " AND type != 'self_rating'"}
         rows = self.s.rows(
-            f"SELECT data, version FROM items WHERE status = 'active' "
-            f"AND competency_id IN ({marks}) ORDER BY item_id",
+            f"SELECT item_id, version, data FROM items WHERE status = 'active' "
+            f"AND competency_id IN ({marks}){kind[self_ratings]} ORDER BY item_id",
             comps,
         )
-        return [VersionedItem(item_from_json(data), version) for data, version in rows]
+        out = []
+        for item_id, version, data in rows:
+            item = item_from_json(data)
+            self._cache[(item_id, version)] = item  # `versions` finds them without a query
+            out.append(VersionedItem(item, version))
+        return out
 
     def all_active(self) -> list[Item]:
         """Every active item, in framework order (area, competency) then by id."""
