@@ -63,3 +63,24 @@ def test_short_stage_is_filled_from_the_rest(fw):
     entries = assemble_form(fw, pool, ["4.1"], fw.blueprints.competency, seed=3)
     assert len(entries) == 8
     assert len({e.item_id for e in entries}) == 8
+
+
+def test_no_form_of_the_shipped_bank_holds_two_enemies(fixed_fw):
+    """10,000 fixed forms (400 per competence and 400 full assessments): never two items
+    that give each other away, whichever of the two names the other."""
+    from dsat.banks.native import load_bank
+    from dsat.domain.forms import enemy_map
+    from dsat.services.banks import shipped_bank_dir
+
+    pool = [VersionedItem(it, 1) for it in load_bank([shipped_bank_dir()]).items]
+    foes = enemy_map(pool)
+    assert sum(len(v) for v in foes.values()) > 200  # the bank does name enemies
+    scopes = [([c], fixed_fw.blueprints.competency) for c in fixed_fw.competency_ids()]
+    scopes.append((fixed_fw.competency_ids(), fixed_fw.blueprints.full))
+    forms = 0
+    for comps, blueprint in scopes:
+        for seed in range(400):
+            ids = {e.item_id for e in assemble_form(fixed_fw, pool, comps, blueprint, seed)}
+            assert not [(i, j) for i in ids for j in foes.get(i, ()) if j in ids], (comps, seed)
+            forms += 1
+    assert forms == 10_000
