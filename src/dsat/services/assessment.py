@@ -431,15 +431,15 @@ class AssessmentService:
             if position != first_open:
                 raise ServiceError("error.adaptive_final")
             last = position == responses[-1].position
+        basis = (attempt, tuple(responses), at)
+        if early is not None and early.basis == basis:  # the same answer to the same state
+            return early
         try:
             value = check_answer(
                 concrete(self.item(at[0], at[1]), at[2]), answer, len(self.fw.self_rating_scale)
             )
         except AnswerError as exc:
             raise ServiceError("error.answer", detail=str(exc)) from None
-        basis = (attempt, tuple(responses), at)
-        if early is not None and early.basis == basis:
-            return early
         pick = None
         if last:
             answered = [
